@@ -1,0 +1,74 @@
+# wincontainers.gmsa: the two commands a fresh machine needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell scripts/find-python)
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+COLLECTIONS := $(CURDIR)/.cache/collections
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_ROLES_PATH := $(CURDIR)/tests/integration/targets
+export ANSIBLE_NOCOLOR := 1
+export ANSIBLE_FORCE_COLOR := 0
+export PATH := $(BIN):$(PATH)
+LAB_DIR ?= $(CURDIR)/.lab/dc
+export LAB_DIR
+
+.PHONY: help setup system-deps venv collection demo test format-check unit sanity lint integration lab lab-down clean
+
+help:
+	@echo "make demo   - install what is needed, start the lab DC and run the main playbook against it"
+	@echo "make test   - install what is needed and run the whole suite: ruff, unit, sanity, lint, integration"
+	@echo "other targets: unit sanity lint integration lab lab-down clean"
+
+setup: system-deps venv collection
+
+system-deps:
+	@scripts/install-system-deps.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-test.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-test.txt
+	@touch $@
+
+# Ansible finds the collection through ANSIBLE_COLLECTIONS_PATH: a link to this checkout.
+collection:
+	@mkdir -p $(COLLECTIONS)/ansible_collections/wincontainers
+	@ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/wincontainers/gmsa
+
+lab: setup
+	scripts/lab-dc up
+
+lab-down:
+	scripts/lab-dc down
+
+demo: setup
+	scripts/lab-dc up
+	ansible-playbook playbooks/demo.yml -e lab_dc_dir=$(LAB_DIR)
+
+format-check: venv
+	$(BIN)/ruff check plugins tests bench scripts
+	$(BIN)/ruff format --check plugins tests bench scripts
+
+unit: setup
+	$(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
+
+sanity: setup
+	scripts/sanity.sh
+
+lint: setup
+	scripts/lint.sh
+
+# A fresh domain for every run: the targets start from what provisioning creates.
+integration: setup
+	scripts/lab-dc fresh
+	ansible-playbook tests/integration/integration.yml -e lab_dc_dir=$(LAB_DIR) $(if $(TARGETS),-e '{"targets": [$(TARGETS)]}')
+
+test: setup format-check unit sanity lint integration
+	@echo "make test: all suites passed"
+
+clean: lab-down
+	rm -rf .build .cache tests/output

@@ -1,0 +1,87 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    DOCUMENTATION = r"""
+options:
+  server:
+    description:
+      - Host names of the domain controllers to use, tried in order until one answers.
+      - Connect by the name in the DC's certificate (usually its FQDN, V(dc1.contoso.com)); an IP address fails
+        certificate validation unless O(cert_validation=ignore_hostname).
+      - When omitted, the DCs are discovered through the DNS SRV records C(_ldap._tcp.dc._msdcs.<domain>) of the
+        Kerberos default realm (C(default_realm) in the krb5.conf that C(KRB5_CONFIG) names, else
+        C(/etc/krb5.conf)). Discovery needs the dnspython library.
+      - Can be set with the E(GMSA_LDAP_SERVER) environment variable (comma separated).
+    type: list
+    elements: str
+  port:
+    description:
+      - The LDAP port. Defaults to V(636) with O(tls_mode=ldaps) and V(389) with O(tls_mode=start_tls).
+      - Can be set with the E(GMSA_LDAP_PORT) environment variable.
+    type: int
+  tls_mode:
+    description:
+      - How the connection is encrypted. V(ldaps) is TLS from the first byte; V(start_tls) upgrades a plain
+        connection on port 389 before binding.
+      - There is no plaintext mode. ldap3 cannot sign or seal an LDAP session, AD refuses simple binds without
+        TLS, and DCs only return gMSA passwords over encrypted connections.
+      - Can be set with the E(GMSA_LDAP_TLS_MODE) environment variable.
+    type: str
+    choices: [ldaps, start_tls]
+    default: ldaps
+  cert_validation:
+    description:
+      - How the DC's certificate is checked. V(always) checks the chain and that the certificate names the server.
+      - V(ignore_hostname) checks the chain only; V(ignore) checks nothing and is only for labs, since anybody on
+        the path could then read the bind password.
+      - Can be set with the E(GMSA_LDAP_CERT_VALIDATION) environment variable.
+    type: str
+    choices: [always, ignore_hostname, ignore]
+    default: always
+  ca_cert:
+    description:
+      - A PEM file with the CA certificate(s) that issued the DC's certificate, when that CA is not in the
+        system trust store (typical for an enterprise CA).
+      - Can be set with the E(GMSA_LDAP_CA_CERT) environment variable.
+    type: path
+  auth_protocol:
+    description:
+      - V(simple) binds with O(username) and O(password) (a UPN such as V(admin@contoso.com), a
+        V(CONTOSO\\admin) name or a DN) over the encrypted connection.
+      - V(kerberos) binds with SASL GSSAPI. Without O(password) it uses the ticket in the current credential
+        cache (C(kinit) beforehand, or C(KRB5CCNAME)); with O(username) and O(password) it obtains a ticket
+        itself, in memory. Needs the gssapi library and a krb5.conf that knows the realm.
+      - NTLM is not offered, since ldap3's NTLM bind is not supported by every DC and cannot protect the session.
+      - Can be set with the E(GMSA_LDAP_AUTH_PROTOCOL) environment variable.
+    type: str
+    choices: [simple, kerberos]
+    default: simple
+  username:
+    description:
+      - The account to bind as. With O(auth_protocol=kerberos), a principal such as V(admin@CONTOSO.COM).
+      - Can be set with the E(GMSA_LDAP_USERNAME) environment variable.
+    type: str
+  password:
+    description:
+      - The password of O(username). It is never logged or returned.
+      - Can be set with the E(GMSA_LDAP_PASSWORD) environment variable.
+    type: str
+  connection_timeout:
+    description:
+      - Seconds to wait for each DC to answer a connection before trying the next one.
+      - Can be set with the E(GMSA_LDAP_CONNECTION_TIMEOUT) environment variable.
+    type: int
+    default: 10
+requirements:
+  - ldap3 >= 2.9 (Python library)
+  - dnspython (Python library, only for DC discovery when O(server) is omitted)
+  - gssapi (Python library, only for O(auth_protocol=kerberos))
+notes:
+  - Every option can be set once for a whole play with
+    C(module_defaults) and the action group C(group/wincontainers.gmsa.ad), or through the E(GMSA_LDAP_*)
+    environment variables, as an AWX/AAP credential type does.
+"""

@@ -1,0 +1,123 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Kubernetes objects for gMSA: the GMSACredentialSpec resource and the RBAC that lets a pod use it.
+
+The shapes follow the CRD and integration-test manifests of kubernetes-sigs/windows-gmsa
+(admission-webhook/deploy/gmsa-crd.yml: group windows.k8s.io, kind GMSACredentialSpec, cluster scoped, v1 the
+storage version) and the "Configure GMSA for Windows Pods and containers" task on kubernetes.io: a ClusterRole
+with verb ``use`` on the named ``gmsacredentialspecs`` and a RoleBinding of it to the pod's ServiceAccount.
+The webhook refuses a pod whose ServiceAccount cannot ``use`` the credential spec it names.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ._credspec import CredentialSpecError, validate_credential_spec
+
+API_GROUP = "windows.k8s.io"
+API_VERSION = f"{API_GROUP}/v1"
+KIND = "GMSACredentialSpec"
+PLURAL = "gmsacredentialspecs"
+RBAC_API_VERSION = "rbac.authorization.k8s.io/v1"
+
+# Kubernetes apimachinery IsDNS1123Subdomain / IsDNS1123Label (pkg/util/validation).
+_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_SUBDOMAIN = re.compile(rf"^{_LABEL}(\.{_LABEL})*$")
+_LABEL_ONLY = re.compile(rf"^{_LABEL}$")
+MAX_SUBDOMAIN_LENGTH = 253
+MAX_LABEL_LENGTH = 63
+
+
+def dns1123_subdomain(value: Any, what: str) -> str:
+    """``value`` if it is a valid object name (lower-case DNS-1123 subdomain, at most 253 characters)."""
+    if isinstance(value, str) and len(value) <= MAX_SUBDOMAIN_LENGTH and _SUBDOMAIN.match(value):
+        return value
+    suggestion = _suggest(value)
+    raise CredentialSpecError(
+        f"{what} {value!r} is not a valid Kubernetes name: it must be at most {MAX_SUBDOMAIN_LENGTH} characters "
+        "of lower-case letters, digits, '-' and '.', starting and ending with a letter or digit.",
+        f"For example {suggestion!r}." if suggestion else None,
+    )
+
+
+def dns1123_label(value: Any, what: str) -> str:
+    """``value`` if it is a valid namespace name (lower-case DNS-1123 label, at most 63 characters, no dots)."""
+    if isinstance(value, str) and len(value) <= MAX_LABEL_LENGTH and _LABEL_ONLY.match(value):
+        return value
+    raise CredentialSpecError(
+        f"{what} {value!r} is not a valid Kubernetes namespace name: it must be at most {MAX_LABEL_LENGTH} "
+        "characters of lower-case letters, digits and '-', starting and ending with a letter or digit.",
+    )
+
+
+def _suggest(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    fixed = re.sub(r"[^a-z0-9.-]+", "-", value.lower()).strip("-.")[:MAX_SUBDOMAIN_LENGTH].strip("-.")
+    return fixed if fixed and fixed != value and _SUBDOMAIN.match(fixed) else None
+
+
+def gmsa_credential_spec_resource(name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``windows.k8s.io/v1`` ``GMSACredentialSpec`` named ``name`` holding ``spec`` as its ``credspec``.
+
+    The CRD types ``HostAccountConfig.PluginInput`` as a string, so a spec whose ``PluginInput`` is an object
+    (the AWS ECS form) is refused rather than changed: the plugin decides what its input means.
+    """
+    dns1123_subdomain(name, "GMSACredentialSpec name")
+    credspec = validate_credential_spec(copy.deepcopy(dict(spec)) if isinstance(spec, Mapping) else spec)
+    host = credspec["ActiveDirectoryConfig"].get("HostAccountConfig")
+    if host is not None and not isinstance(host.get("PluginInput"), str):
+        raise CredentialSpecError(
+            "HostAccountConfig.PluginInput is an object, but the GMSACredentialSpec CRD only allows a string.",
+            "Give the plugin input as the string the plugin documents for Kubernetes (for AWS, the JSON text).",
+        )
+    return {
+        "apiVersion": API_VERSION,
+        "kind": KIND,
+        "metadata": {"name": name},
+        "credspec": credspec,
+    }
+
+
+def gmsa_rbac(
+    resource_name: str,
+    service_account: str,
+    namespace: str,
+    role_name: str | None = None,
+) -> list[dict[str, Any]]:
+    """A ClusterRole allowing ``use`` of one GMSACredentialSpec and a RoleBinding of it to a ServiceAccount.
+
+    The ClusterRole is named ``role_name`` (default ``use-<resource_name>``); GMSACredentialSpecs are cluster
+    scoped, so the role is a ClusterRole, and the namespaced RoleBinding ``<role>-<service_account>`` grants it
+    only to that namespace's ServiceAccount.
+    """
+    dns1123_subdomain(resource_name, "GMSACredentialSpec name")
+    dns1123_subdomain(service_account, "ServiceAccount name")
+    dns1123_label(namespace, "Namespace")
+    role = dns1123_subdomain(role_name if role_name is not None else f"use-{resource_name}", "ClusterRole name")
+    binding = dns1123_subdomain(f"{role}-{service_account}", "RoleBinding name")
+    cluster_role = {
+        "apiVersion": RBAC_API_VERSION,
+        "kind": "ClusterRole",
+        "metadata": {"name": role},
+        "rules": [
+            {
+                "apiGroups": [API_GROUP],
+                "resources": [PLURAL],
+                "verbs": ["use"],
+                "resourceNames": [resource_name],
+            }
+        ],
+    }
+    role_binding = {
+        "apiVersion": RBAC_API_VERSION,
+        "kind": "RoleBinding",
+        "metadata": {"name": binding, "namespace": namespace},
+        "subjects": [{"kind": "ServiceAccount", "name": service_account, "namespace": namespace}],
+        "roleRef": {"kind": "ClusterRole", "name": role, "apiGroup": "rbac.authorization.k8s.io"},
+    }
+    return [cluster_role, role_binding]

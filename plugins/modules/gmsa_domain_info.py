@@ -1,0 +1,148 @@
+#!/usr/bin/python
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: gmsa_domain_info
+short_description: Read the domain facts gMSA work needs, and diagnose the LDAP connection
+version_added: 0.1.0
+description:
+  - Connects as every module of the collection does and returns the domain's facts (DNS and NetBIOS names,
+    SID, GUID, forest root, naming contexts, well-known containers) and how the connection was made.
+  - Use it first when an execution environment cannot reach or bind to AD; it reports the library versions
+    and, when O(server) is omitted, the domain controllers found through DNS.
+  - Reads only; never changes anything.
+extends_documentation_fragment:
+  - wincontainers.gmsa.ldap_connection
+  - wincontainers.gmsa.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+author:
+  - wincontainers.gmsa developers (@wincontainers)
+"""
+
+EXAMPLES = r"""
+- name: Show the domain and how we reach it
+  wincontainers.gmsa.gmsa_domain_info:
+    server: dc1.contoso.com
+  register: ad
+
+- name: Use the domain SID
+  ansible.builtin.debug:
+    msg: "{{ ad.domain.netbios_name }} has SID {{ ad.domain.sid }}"
+"""
+
+RETURN = r"""
+domain:
+  description: The domain's facts.
+  returned: success
+  type: dict
+  contains:
+    dns_name:
+      description: The domain's DNS name.
+      type: str
+      sample: contoso.com
+    netbios_name:
+      description: The domain's NetBIOS name.
+      type: str
+      sample: CONTOSO
+    sid:
+      description: The domain's SID.
+      type: str
+      sample: S-1-5-21-2092021672-4292731899-1378885424
+    guid:
+      description: The domain's objectGUID.
+      type: str
+      sample: 5c1a1f3e-2b45-4f6c-9c2b-0a0f5e3d7b21
+    domain_dn:
+      description: The domain's naming context.
+      type: str
+      sample: DC=contoso,DC=com
+    forest_dns_name:
+      description: The forest root domain's DNS name (what credential specs call C(DnsTreeName)).
+      type: str
+      sample: contoso.com
+    forest_root_dn:
+      description: The forest root domain's naming context.
+      type: str
+    configuration_dn:
+      description: The configuration naming context.
+      type: str
+    schema_dn:
+      description: The schema naming context.
+      type: str
+    dc_dns_hostname:
+      description: The DNS host name of the DC that answered.
+      type: str
+    users_container:
+      description: The default container for users and groups (from the domain's well-known objects).
+      type: str
+    computers_container:
+      description: The default container for computers.
+      type: str
+    managed_service_accounts_container:
+      description: The default container for gMSAs.
+      type: str
+connection:
+  description: How the connection was made (no secrets).
+  returned: success
+  type: dict
+  contains:
+    server:
+      description: The DC that answered.
+      type: str
+    port:
+      description: The port used.
+      type: int
+    tls_mode:
+      description: V(ldaps) or V(start_tls).
+      type: str
+    auth_protocol:
+      description: V(simple) or V(kerberos).
+      type: str
+    username:
+      description: The bind account, if one was given.
+      type: str
+    discovered_servers:
+      description: The DCs found through DNS, when O(server) was omitted.
+      type: list
+      elements: str
+libraries:
+  description: Versions of the Python libraries the collection uses (V(null) when missing).
+  returned: always
+  type: dict
+  sample: {"ldap3": "2.9.1", "dnspython": "2.7.0", "gssapi": "1.9.0"}
+ldap_operations:
+  description: How many LDAP operations of each kind the task sent.
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import library_versions
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
+
+
+def main() -> None:
+    module = ldap_module({}, supports_check_mode=True)
+
+    def work(client):
+        return {
+            "changed": False,
+            "domain": client.domain.as_dict(),
+            "connection": client.describe(),
+            "libraries": library_versions(),
+        }
+
+    run_ldap_module(module, work, libraries=library_versions())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""An independent reader of the lab DC for integration tests: raw ldap3, none of the collection's code.
+
+    ad_probe.py managed-password NAME   -> {"found", "password_length", "key_id"} read as the bind account
+    ad_probe.py search BASE FILTER ATTR...  -> [{"dn", ATTR: [values]}] (binary values as hex)
+
+Connection settings come from the GMSA_LDAP_* environment variables the lab writes.
+"""
+
+import json
+import os
+import ssl
+import sys
+import uuid
+
+import ldap3
+
+
+def connect(username=None, password=None):
+    tls = ldap3.Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=os.environ["GMSA_LDAP_CA_CERT"])
+    server = ldap3.Server(os.environ["GMSA_LDAP_SERVER"], port=636, use_ssl=True, tls=tls, get_info=ldap3.NONE)
+    return ldap3.Connection(
+        server,
+        user=username or os.environ["GMSA_LDAP_USERNAME"],
+        password=password or os.environ["GMSA_LDAP_PASSWORD"],
+        auto_bind=True,
+    )
+
+
+def domain_dn(conn):
+    conn.search("", "(objectClass=*)", ldap3.BASE, attributes=["defaultNamingContext"])
+    return conn.response[0]["raw_attributes"]["defaultNamingContext"][0].decode()
+
+
+def managed_password(name, username=None, password=None):
+    conn = connect(username, password)
+    conn.search(
+        domain_dn(conn),
+        f"(sAMAccountName={name}$)",
+        attributes=["msDS-ManagedPassword", "msDS-ManagedPasswordId"],
+    )
+    entries = [e for e in conn.response if e.get("type") == "searchResEntry"]
+    if not entries:
+        return {"found": False}
+    raw = entries[0]["raw_attributes"]
+    result = {"found": True, "password_length": 0, "key_id": None}
+    blob = raw.get("msDS-ManagedPassword", [b""])[0] if raw.get("msDS-ManagedPassword") else b""
+    if blob:
+        # MSDS-MANAGEDPASSWORD_BLOB: the current password's offset is at byte 8; it ends at the next offset
+        # or with two NUL bytes; report only its length, never the password.
+        current = int.from_bytes(blob[8:10], "little")
+        following = [int.from_bytes(blob[o : o + 2], "little") for o in (10, 12, 14)]
+        end = min([o for o in following if o > current] or [len(blob)])
+        result["password_length"] = end - current - 2
+    key_blob = raw.get("msDS-ManagedPasswordId", [b""])[0] if raw.get("msDS-ManagedPasswordId") else b""
+    if len(key_blob) >= 40:
+        result["key_id"] = str(uuid.UUID(bytes_le=bytes(key_blob[24:40])))
+    return result
+
+
+def search(base, ldap_filter, *attributes):
+    conn = connect()
+    conn.search(base, ldap_filter, attributes=list(attributes) or ["distinguishedName"])
+    out = []
+    for entry in conn.response:
+        if entry.get("type") != "searchResEntry":
+            continue
+        row = {"dn": entry["dn"]}
+        for key, values in entry["raw_attributes"].items():
+            decoded = []
+            for value in values:
+                try:
+                    decoded.append(value.decode("utf-8"))
+                except UnicodeDecodeError:
+                    decoded.append(value.hex())
+            row[key] = decoded
+        out.append(row)
+    return out
+
+
+def main():
+    command, args = sys.argv[1], sys.argv[2:]
+    if command == "managed-password":
+        user = os.environ.get("PROBE_USERNAME")
+        secret = os.environ.get("PROBE_PASSWORD")
+        print(json.dumps(managed_password(args[0], user, secret)))
+    elif command == "search":
+        print(json.dumps(search(*args)))
+    else:
+        sys.exit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+# escape=`
+FROM mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022
+
+SHELL ["powershell", "-Command", "$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue';"]
+
+RUN Import-Module WebAdministration; `
+    New-WebAppPool -Name Contoso.Api; `
+    New-WebAppPool -Name Contoso.Legacy; `
+    Set-ItemProperty IIS:\AppPools\Contoso.Legacy -Name managedRuntimeVersion -Value ''
+
+COPY site/ C:/inetpub/wwwroot/
+# managed by wincontainers.gmsa.dockerfile_identity (sha256:755545016c38)
+RUN ["C:\\Windows\\System32\\inetsrv\\appcmd.exe", "set", "apppool", "DefaultAppPool", "/processModel.identityType:NetworkService"]
+# managed by wincontainers.gmsa.dockerfile_identity (sha256:00cfec5f1064)
+RUN ["C:\\Windows\\System32\\inetsrv\\appcmd.exe", "set", "apppool", "Contoso.Api", "/processModel.identityType:NetworkService"]
+
+EXPOSE 80

@@ -1,0 +1,240 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Drive dockerfile_identity's main() on temporary files, as Ansible would run it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.wincontainers.gmsa.plugins.modules import dockerfile_identity
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "dockerfiles"
+POOLS = ["DefaultAppPool", "Contoso.Orders"]
+
+
+class ExitJson(Exception):
+    pass
+
+
+class FailJson(Exception):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _no_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    def exit_json(self: basic.AnsibleModule, **kwargs: Any) -> None:
+        raise ExitJson(kwargs)
+
+    def fail_json(self: basic.AnsibleModule, msg: str, **kwargs: Any) -> None:
+        raise FailJson({"msg": msg, **kwargs})
+
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, warning: seen.append(warning))
+    return seen
+
+
+def run(args: dict[str, Any], *, check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
+    """Run the module; return its result, or raise FailJson."""
+    module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    with patch_module_args(module_args), pytest.raises(ExitJson) as result:
+        dockerfile_identity.main()
+    return result.value.args[0]
+
+
+def fail(args: dict[str, Any]) -> dict[str, Any]:
+    with patch_module_args(args), pytest.raises(FailJson) as result:
+        dockerfile_identity.main()
+    return result.value.args[0]
+
+
+@pytest.fixture
+def dockerfile(tmp_path: Path) -> Path:
+    path = tmp_path / "Dockerfile"
+    shutil.copyfile(DATA / "aspnet-iis.Dockerfile", path)
+    return path
+
+
+def snapshot(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+def test_check_mode_reports_the_change_without_writing(dockerfile: Path) -> None:
+    before = snapshot(dockerfile)
+
+    result = run({"path": str(dockerfile), "iis_app_pools": POOLS}, check_mode=True, diff=True)
+
+    assert result["changed"]
+    assert len(result["added"]) == 2
+    assert result["diff"]["after"] == (DATA / "expected" / "aspnet-iis.Dockerfile").read_text()
+    assert snapshot(dockerfile) == before
+    assert list(dockerfile.parent.iterdir()) == [dockerfile]
+
+
+def test_apply_writes_then_second_apply_changes_nothing(dockerfile: Path) -> None:
+    original = dockerfile.read_text()
+    dockerfile.chmod(0o640)
+
+    first = run({"path": str(dockerfile), "iis_app_pools": POOLS}, diff=True)
+
+    expected = (DATA / "expected" / "aspnet-iis.Dockerfile").read_text()
+    assert first["changed"]
+    assert first["stage"] == {"index": 0, "name": None}
+    assert first["removed"] == []
+    assert first["diff"]["before"] == original
+    assert first["diff"]["after"] == expected
+    assert first["diff"]["before_header"] == str(dockerfile)
+    assert dockerfile.read_text() == expected
+    assert stat.S_IMODE(dockerfile.stat().st_mode) == 0o640
+    assert list(dockerfile.parent.iterdir()) == [dockerfile], "the temporary file was left behind"
+    assert "backup_file" not in first
+
+    after_first = snapshot(dockerfile)
+    second = run({"path": str(dockerfile), "iis_app_pools": POOLS}, diff=True)
+
+    assert not second["changed"]
+    assert (second["added"], second["removed"]) == ([], [])
+    assert second["diff"]["before"] == second["diff"]["after"]
+    assert snapshot(dockerfile) == after_first
+
+
+def test_absent_restores_the_original(dockerfile: Path) -> None:
+    original = dockerfile.read_bytes()
+    run({"path": str(dockerfile), "iis_app_pools": POOLS})
+
+    result = run({"path": str(dockerfile), "state": "absent"})
+
+    assert result["changed"]
+    assert len(result["removed"]) == 2
+    assert dockerfile.read_bytes() == original
+
+
+def test_backup_keeps_the_original(dockerfile: Path) -> None:
+    original = dockerfile.read_bytes()
+
+    result = run({"path": str(dockerfile), "iis_app_pools": POOLS, "backup": True})
+
+    backup = Path(result["backup_file"])
+    assert backup.parent == dockerfile.parent
+    assert backup.read_bytes() == original
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param({"stage": "test"}, "no build stage is named 'test'", id="unknown-stage"),
+        pytest.param({"stage": "7"}, "stage 7 does not exist", id="stage-index"),
+        pytest.param({"windows_services": ['Contoso "Sync"']}, "double quote", id="bad-name"),
+        pytest.param({"user": "ContainerUser"}, "value of user must be one of", id="bad-choice"),
+    ],
+)
+def test_failures_leave_the_file_untouched(dockerfile: Path, args: dict[str, Any], message: str) -> None:
+    before = snapshot(dockerfile)
+
+    result = fail({"path": str(dockerfile), **args})
+
+    assert message in result["msg"]
+    assert snapshot(dockerfile) == before
+
+
+def test_a_hand_edited_managed_line_fails_without_writing(dockerfile: Path) -> None:
+    run({"path": str(dockerfile), "iis_app_pools": POOLS})
+    dockerfile.write_text(dockerfile.read_text().replace('"Contoso.Orders"', '"Contoso.Billing"'))
+    before = snapshot(dockerfile)
+
+    result = fail({"path": str(dockerfile), "iis_app_pools": ["DefaultAppPool"]})
+
+    assert "edited by hand" in result["msg"]
+    assert result["msg"].startswith(f"{dockerfile}: ")
+    assert snapshot(dockerfile) == before
+
+
+def test_crlf_and_byte_order_mark_survive(tmp_path: Path) -> None:
+    def saved_on_windows(name: str) -> bytes:
+        return b"\xef\xbb\xbf" + (DATA / name).read_bytes().replace(b"\n", b"\r\n")
+
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(saved_on_windows("windows-agent.Dockerfile"))
+
+    run({"path": str(path), "windows_services": ["ContosoAgent"]})
+
+    assert path.read_bytes() == saved_on_windows("expected/windows-agent.Dockerfile")
+
+
+def test_a_symlink_is_followed(dockerfile: Path) -> None:
+    link = dockerfile.parent / "Dockerfile.link"
+    link.symlink_to(dockerfile.name)
+
+    run({"path": str(link), "user": "network_service"})
+
+    assert link.is_symlink()
+    assert "# managed by" in dockerfile.read_text()
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "Dockerfile"
+
+    assert not run({"path": str(missing), "state": "absent"})["changed"]
+    assert "does not exist" in fail({"path": str(missing), "user": "network_service"})["msg"]
+    assert not missing.exists()
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    assert "is a directory" in fail({"path": str(tmp_path)})["msg"]
+
+
+def test_non_utf8_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes("# caf\xe9\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n".encode("latin-1"))
+
+    assert "is not UTF-8 text" in fail({"path": str(path), "user": "network_service"})["msg"]
+
+
+def test_backend_warnings_reach_ansible(tmp_path: Path, warnings: list[str]) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text(
+        'FROM mcr.microsoft.com/dotnet/framework/aspnet:4.8\nENTRYPOINT ["C:\\\\ServiceMonitor.exe", "w3svc"]\n'
+    )
+
+    run({"path": str(path), "user": "network_service"})
+
+    assert len(warnings) == 1
+    assert "ServiceMonitor.exe" in warnings[0]
+
+
+def test_missing_library_is_reported(dockerfile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dockerfile_identity, "HAS_DOCKERFILE_PARSE", False)
+    monkeypatch.setattr(dockerfile_identity, "DOCKERFILE_PARSE_IMPORT_ERROR", "Traceback: no module")
+
+    result = fail({"path": str(dockerfile)})
+
+    assert "dockerfile-parse" in result["msg"]
+    assert result["exception"] == "Traceback: no module"
+
+
+def test_argument_spec_matches_the_documentation() -> None:
+    options = yaml.safe_load(dockerfile_identity.DOCUMENTATION)["options"]
+    spec = dockerfile_identity.argument_spec()
+
+    assert set(options) == set(spec)
+    for name, option in options.items():
+        assert option["type"] == spec[name]["type"], name
+        assert option.get("default") == spec[name].get("default"), name
+        assert option.get("choices") == spec[name].get("choices"), name
+        assert option.get("elements") == spec[name].get("elements"), name
+        assert option.get("required", False) == spec[name].get("required", False), name
+    assert os.path.basename(dockerfile_identity.__file__) == "dockerfile_identity.py"
