@@ -12,7 +12,9 @@ export ANSIBLE_NOCOLOR := 1
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 LAB_DIR ?= $(CURDIR)/.lab/dc
-export LAB_DIR
+LAB_NETNS ?= gmsalab
+export LAB_DIR LAB_NETNS
+LAB_VARS := -e lab_dc_dir=$(LAB_DIR) -e lab_dc_netns=$(LAB_NETNS)
 
 .PHONY: help setup system-deps venv collection demo test format-check unit sanity lint integration lab lab-down clean
 
@@ -47,7 +49,7 @@ lab-down:
 
 demo: setup
 	scripts/lab-dc up
-	ansible-playbook playbooks/demo.yml -e lab_dc_dir=$(LAB_DIR)
+	ansible-playbook playbooks/demo.yml $(LAB_VARS)
 
 format-check: venv
 	$(BIN)/ruff check plugins tests bench scripts
@@ -57,7 +59,7 @@ unit: setup
 	$(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
 
 sanity: setup
-	scripts/sanity.sh
+	PYTHON=$(BIN)/python scripts/sanity.sh
 
 lint: setup
 	scripts/lint.sh
@@ -65,7 +67,7 @@ lint: setup
 # A fresh domain for every run: the targets start from what provisioning creates.
 integration: setup
 	scripts/lab-dc fresh
-	ansible-playbook tests/integration/integration.yml -e lab_dc_dir=$(LAB_DIR) $(if $(TARGETS),-e '{"targets": [$(TARGETS)]}')
+	ansible-playbook tests/integration/integration.yml $(LAB_VARS) $(if $(TARGETS),-e '{"targets": [$(TARGETS)]}')
 
 test: setup format-check unit sanity lint integration
 	@echo "make test: all suites passed"
