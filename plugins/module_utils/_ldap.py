@@ -10,12 +10,14 @@ what to do next. It counts the operations it sends so tests and benchmarks can h
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import ssl
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ansible.module_utils.basic import env_fallback
 
@@ -157,9 +159,7 @@ class ConnectionOptions:
                 hint = ""
                 if name == "tls_mode":
                     hint = " There is no plaintext mode: AD only hands out gMSA passwords over encrypted connections."
-                raise ValidationError(
-                    f"Unknown {name} {value!r}: use one of {', '.join(allowed)}.{hint}", option=name
-                )
+                raise ValidationError(f"Unknown {name} {value!r}: use one of {', '.join(allowed)}.{hint}", option=name)
         if self.auth_protocol == "simple" and not (self.username and self.password):
             raise ValidationError(
                 "auth_protocol simple needs username and password (or GMSA_LDAP_USERNAME and GMSA_LDAP_PASSWORD).",
@@ -399,12 +399,11 @@ class LdapClient:
         conn = ldap3.Connection(server, **kwargs)
         try:
             conn.open()
-            if opts.tls_mode == "start_tls":
-                if not conn.start_tls():
-                    raise GmsaError(
-                        f"StartTLS was refused by {host}: {conn.result.get('description')}.",
-                        hint="Use tls_mode ldaps, or enable TLS on the DC.",
-                    )
+            if opts.tls_mode == "start_tls" and not conn.start_tls():
+                raise GmsaError(
+                    f"StartTLS was refused by {host}: {conn.result.get('description')}.",
+                    hint="Use tls_mode ldaps, or enable TLS on the DC.",
+                )
             bound = conn.bind()
         except ldap3_exceptions.LDAPSocketOpenError as exc:
             raise self._socket_error(host, exc) from None
@@ -485,10 +484,9 @@ class LdapClient:
 
     def close(self) -> None:
         if self._conn is not None:
-            try:
+            # The connection may already be gone; there is nothing to report about an unbind.
+            with contextlib.suppress(Exception):
                 self._conn.unbind()
-            except Exception:  # the connection may already be gone; nothing to report
-                pass
             self._conn = None
 
     def __enter__(self) -> LdapClient:
@@ -508,9 +506,7 @@ class LdapClient:
         text = f"LDAP {operation} of {dn} failed: {result.get('description')} ({code})."
         if message:
             text += f" Server says: {message}"
-        raise GmsaError(
-            text, hint=_RESULT_ADVICE.get(code), result=result.get("description"), result_code=code, dn=dn
-        )
+        raise GmsaError(text, hint=_RESULT_ADVICE.get(code), result=result.get("description"), result_code=code, dn=dn)
 
     def search(
         self,

@@ -183,7 +183,6 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
-
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._dockerfile import (
     DOCKERFILE_PARSE_IMPORT_ERROR,
     HAS_DOCKERFILE_PARSE,

@@ -113,8 +113,11 @@ usable_now:
   returned: always
   type: bool
   sample: true
-keys:
-  description: Every root key of the forest after the task, oldest first.
+root_keys:
+  description:
+    - Every root key of the forest after the task, oldest first.
+    - The same list is also returned as C(keys); since C(keys) is a dict method name, read that one as
+      C(result['keys']).
   returned: always
   type: list
   elements: dict
@@ -142,7 +145,7 @@ keys:
       type: str
   sample:
     - key_id: 22d55d7b-5973-99d3-b397-f2d8398de064
-      distinguished_name: CN=22d55d7b-5973-99d3-b397-f2d8398de064,CN=Master Root Keys,CN=Group Key Distribution Service,...
+      distinguished_name: CN=22d55d7b-5973-99d3-b397-f2d8398de064,CN=Master Root Keys,...
       use_start_time: "2026-11-21T13:22:08Z"
       usable_time: "2026-11-21T23:27:08Z"
       usable_now: true
@@ -178,8 +181,10 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import 
 
 
 def _summary(keys: list[RootKey], chosen: RootKey | None, now: datetime) -> dict:
+    listed = [k.as_dict(now) for k in keys]
     result = {
-        "keys": [k.as_dict(now) for k in keys],
+        "root_keys": listed,
+        "keys": listed,
         "usable_now": any(k.usable_at(now) for k in keys),
     }
     if chosen is not None:
@@ -197,7 +202,9 @@ def ensure_present(module, client, key_id: str | None, hours: float, now: dateti
     if wanted is not None:
         result = _summary(keys, wanted, now)
         if not result["usable_now"]:
-            module.warn(f"No KDS root key is usable yet; key {wanted.key_id} becomes usable at {iso(wanted.usable_time)}.")
+            module.warn(
+                f"No KDS root key is usable yet; key {wanted.key_id} becomes usable at {iso(wanted.usable_time)}."
+            )
         return dict(changed=False, **result)
 
     if hours == 0:
@@ -210,7 +217,7 @@ def ensure_present(module, client, key_id: str | None, hours: float, now: dateti
         new_key = RootKey(new_id, "", use_start, now, None)
     else:
         new_key = create_root_key(client, new_id, use_start, now)
-    after = sorted(keys + [new_key], key=lambda k: (k.use_start_time, k.key_id))
+    after = sorted([*keys, new_key], key=lambda k: (k.use_start_time, k.key_id))
     result = _summary(after, new_key, now)
     result["usable_now"] = any(k.usable_at(now) for k in after)
     if module._diff:

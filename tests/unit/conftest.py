@@ -7,6 +7,7 @@ cache folder, and puts it first on ``sys.path``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -22,10 +23,8 @@ def _collection_root() -> Path:
     link = base / "ansible_collections" / "wincontainers" / "gmsa"
     link.parent.mkdir(parents=True, exist_ok=True)
     if not link.exists():
-        try:
+        with contextlib.suppress(FileExistsError):
             os.symlink(ROOT, link)
-        except FileExistsError:
-            pass
     return base
 
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._dockerfile import (
     DockerfileEditError,
     app_pool_instruction,

@@ -198,7 +198,7 @@ def test_invalid_resource_names(name: Any, hint: str | None) -> None:
 
 
 def test_rbac_matches_the_documented_objects() -> None:
-    _, cluster_role, role_binding, _ = load_manifests("k8s-website-configure-gmsa-examples.yaml")
+    _credspec, cluster_role, role_binding, _deployment = load_manifests("k8s-website-configure-gmsa-examples.yaml")
     cluster_role["rules"][0]["resourceNames"] = ["gmsa-webapp1"]  # the documented name, made a valid one
     role, binding = gmsa_rbac("gmsa-webapp1", "default", "default", role_name="webapp1-role")
     assert role == cluster_role

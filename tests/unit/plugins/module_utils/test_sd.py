@@ -8,7 +8,6 @@ import struct
 from dataclasses import replace
 
 import pytest
-
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._sd import (
     ACCESS_ALLOWED_ACE_TYPE,
     ACCESS_ALLOWED_OBJECT_ACE_TYPE,

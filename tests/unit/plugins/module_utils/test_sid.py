@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._sid import (
     BUILTIN_ADMINISTRATORS,
     escape_filter_bytes,

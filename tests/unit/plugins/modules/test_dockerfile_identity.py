@@ -14,7 +14,6 @@ import pytest
 import yaml
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.wincontainers.gmsa.plugins.modules import dockerfile_identity
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "dockerfiles"
