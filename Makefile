@@ -16,7 +16,7 @@ LAB_NETNS ?= gmsalab
 export LAB_DIR LAB_NETNS
 LAB_VARS := -e lab_dc_dir=$(LAB_DIR) -e lab_dc_netns=$(LAB_NETNS)
 
-.PHONY: help setup system-deps venv collection demo test format-check unit sanity lint integration lab lab-down clean
+.PHONY: help setup system-deps venv collection demo test format-check unit sanity lint build-check integration lab lab-down clean
 
 help:
 	@echo "make demo   - install what is needed, start the lab DC and run the main playbook against it"
@@ -69,7 +69,10 @@ integration: setup
 	scripts/lab-dc fresh
 	ansible-playbook tests/integration/integration.yml $(LAB_VARS) $(if $(TARGETS),-e '{"targets": [$(TARGETS)]}')
 
-test: setup format-check unit sanity lint integration
+build-check: setup
+	tests/build/check_build.sh
+
+test: setup format-check unit sanity lint build-check integration
 	@echo "make test: all suites passed"
 
 clean: lab-down

@@ -415,6 +415,17 @@ class LdapClient:
             raise _Unreachable(_short(exc)) from None
         except OSError as exc:
             raise _Unreachable(_short(exc)) from None
+        except Exception as exc:
+            if gssapi is not None and isinstance(exc, gssapi.exceptions.GSSError):
+                raise GmsaError(
+                    f"The Kerberos bind to {host} failed: {_gss_message(exc)}.",
+                    hint="Connect by the DC's FQDN (its ldap/<fqdn> service principal must exist), check that "
+                    "krb5.conf maps the DNS domain to the realm, that a ticket is in the cache (klist) or a "
+                    "password is given, and that clocks agree within 5 minutes.",
+                    result="kerberos",
+                    server=host,
+                ) from None
+            raise
         if not bound:
             raise self._bind_error(host, conn.result)
         return conn
