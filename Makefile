@@ -48,7 +48,6 @@ lab-down:
 	scripts/lab-dc down
 
 demo: setup
-	scripts/lab-dc up
 	ansible-playbook playbooks/demo.yml $(LAB_VARS)
 
 format-check: venv
@@ -66,7 +65,7 @@ lint: setup
 
 # A fresh domain for every run: the targets start from what provisioning creates.
 integration: setup
-	scripts/lab-dc fresh
+	scripts/lab-dc down
 	ansible-playbook tests/integration/integration.yml $(LAB_VARS) $(if $(TARGETS),-e '{"targets": [$(TARGETS)]}')
 
 build-check: setup
