@@ -13,6 +13,7 @@ export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 LAB_DIR ?= $(CURDIR)/.lab/dc
 LAB_NETNS ?= gmsalab
+PY_DIRS := $(wildcard plugins tests bench scripts extensions)
 export LAB_DIR LAB_NETNS
 LAB_VARS := -e lab_dc_dir=$(LAB_DIR) -e lab_dc_netns=$(LAB_NETNS)
 
@@ -51,8 +52,8 @@ demo: setup
 	ansible-playbook playbooks/demo.yml $(LAB_VARS)
 
 format-check: venv
-	$(BIN)/ruff check plugins tests bench scripts
-	$(BIN)/ruff format --check plugins tests bench scripts
+	$(BIN)/ruff check $(PY_DIRS)
+	$(BIN)/ruff format --check $(PY_DIRS)
 
 unit: setup
 	$(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
