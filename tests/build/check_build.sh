@@ -15,7 +15,7 @@ if tar -tzf "$tarball" | grep -E '(^|/)(\.venv|\.lab|\.build|\.cache|tests/outpu
   exit 1
 fi
 
-ansible-galaxy collection install --offline --no-deps -p "$work/collections" "$tarball" >/dev/null
+(cd "$work" && ansible-galaxy collection install --offline --no-deps --force -p "$work/collections" "$tarball" >/dev/null)
 export ANSIBLE_COLLECTIONS_PATH="$work/collections"
 listed=$(ansible-doc -l wincontainers.gmsa)
 status=0
