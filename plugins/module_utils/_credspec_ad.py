@@ -1,0 +1,268 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Read from AD what a credential spec needs: the domain's facts and proof that each named account is a gMSA.
+
+``New-CredentialSpec`` takes the domain facts from ``Get-ADDomain`` and checks every account with
+``Get-ADServiceAccount``; this backend does the same over one LDAP connection:
+
+* The connection's own domain comes from ``LdapClient.domain`` (read once per connection). Another domain of
+  the forest is found through its crossRef under ``CN=Partitions`` of the configuration NC (MS-ADTS 6.1.1.2.1.1,
+  ``systemFlags`` with ``FLAG_CR_NTDS_DOMAIN``); its SID and GUID come with the crossRef's ``nCName`` when the
+  search asks for extended DNs (MS-ADTS 3.1.1.3.4.1.5), so no DC of that domain is needed. Only when a DC
+  leaves them out is the domain's NC head read.
+* The accounts are looked up by ``sAMAccountName`` with one search per domain: a gMSA's name ends in ``$``; the
+  bare name is searched too, so that a user of that name is reported as "not a gMSA" instead of "missing".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._credspec import CredentialSpecError, DomainIdentity, account_name
+from ._errors import GmsaError
+from ._ldap import LdapClient, escape_filter
+from ._sid import guid_from_bytes, sid_from_bytes
+
+GMSA_CLASS = "msds-groupmanagedserviceaccount"
+# crossRef systemFlags bit: the partition is a domain NC (MS-ADTS 6.1.1.2.1.1.5, FLAG_CR_NTDS_DOMAIN).
+FLAG_CR_NTDS_DOMAIN = 2
+MATCHING_RULE_BIT_AND = "1.2.840.113556.1.4.803"
+# LDAP_SERVER_EXTENDED_DN_OID without a value: DN-valued attributes come back as <GUID=hex>;<SID=hex>;dn.
+EXTENDED_DN_CONTROL = ("1.2.840.113556.1.4.529", False, None)
+_EXTENDED_DN = re.compile(r"^((?:<[A-Za-z]+=[^>]*>;)*)(.*)$")
+_EXTENDED_PART = re.compile(r"<([A-Za-z]+)=([^>]*)>;")
+
+# What an object that is not a gMSA is, in the order that tells most (a gMSA is also a computer and a user).
+_OTHER_KINDS = (
+    ("msds-managedserviceaccount", "a standalone managed service account (sMSA)"),
+    ("computer", "a computer account"),
+    ("user", "a user"),
+    ("group", "a group"),
+    ("contact", "a contact"),
+)
+
+
+@dataclass(frozen=True)
+class ForestDomain:
+    """A domain of the forest: its credential spec facts and its naming context's DN."""
+
+    identity: DomainIdentity
+    dn: str
+
+    def named(self, name: str) -> bool:
+        """Whether ``name`` is this domain's DNS or NetBIOS name (case-insensitive)."""
+        wanted = name.strip().rstrip(".").lower()
+        return wanted in (self.identity.dns_name.lower(), self.identity.netbios_name.lower())
+
+
+@dataclass(frozen=True)
+class AccountRequest:
+    """An account a credential spec names: its bare name and the domain given for it (None: the primary's)."""
+
+    name: str
+    domain: str | None = None
+
+
+@dataclass(frozen=True)
+class SpecSource:
+    """What ``build_credential_spec`` needs, read from AD: the primary domain and each additional account's
+    ``(name, scope)``, where the scope is the DNS name of the account's domain."""
+
+    domain: DomainIdentity
+    additional_accounts: tuple[tuple[str, str], ...]
+    distinguished_names: tuple[str, ...]
+
+
+def parse_account_requests(value: Iterable[Any] | None) -> list[AccountRequest]:
+    """The ``additional_accounts`` option: each item a name or a mapping ``{name, domain}``."""
+    requests = []
+    for index, item in enumerate(value or ()):
+        if isinstance(item, str):
+            requests.append(AccountRequest(account_name(item)))
+            continue
+        if not isinstance(item, Mapping):
+            raise CredentialSpecError(
+                f"additional_accounts[{index}] is {type(item).__name__}, not a name or a mapping.",
+                "Give an account name, or {name: ..., domain: ...} for an account of another domain.",
+            )
+        unknown = sorted(set(item) - {"name", "domain"})
+        if unknown or not item.get("name"):
+            raise CredentialSpecError(
+                f"additional_accounts[{index}] {dict(item)!r} must have the keys name and, optionally, domain"
+                + (f"; unknown: {', '.join(map(str, unknown))}." if unknown else "."),
+            )
+        domain = item.get("domain")
+        if domain is not None and (not isinstance(domain, str) or not domain.strip()):
+            raise CredentialSpecError(f"additional_accounts[{index}] has domain {domain!r}: give a DNS name.")
+        requests.append(AccountRequest(account_name(item["name"]), domain.strip() if domain else None))
+    return requests
+
+
+def parse_extended_dn(value: str) -> tuple[str, dict[str, str]]:
+    """``<GUID=..>;<SID=..>;DC=x`` -> (``DC=x``, {"guid": hex, "sid": hex}); a plain DN gives no parts."""
+    match = _EXTENDED_DN.match(value)
+    prefix, dn = (match.group(1), match.group(2)) if match else ("", value)
+    return dn, {key.lower(): text for key, text in _EXTENDED_PART.findall(prefix)}
+
+
+class Forest:
+    """The domains of the connection's forest, read only as far as a request needs them."""
+
+    def __init__(self, client: LdapClient) -> None:
+        self.client = client
+        self._domains: list[ForestDomain] | None = None
+
+    @property
+    def own(self) -> ForestDomain:
+        info = self.client.domain
+        return ForestDomain(DomainIdentity.of(info), info.domain_dn)
+
+    def find(self, name: str | None) -> ForestDomain:
+        """The domain named ``name`` (DNS or NetBIOS); the connection's domain when ``name`` is None."""
+        own = self.own
+        if name is None or own.named(name):
+            return own
+        for domain in self.domains():
+            if domain.named(name):
+                return domain
+        known = ", ".join(d.identity.dns_name for d in self.domains())
+        raise CredentialSpecError(
+            f"Domain {name!r} is not a domain of the forest {own.identity.forest_dns_name} (its domains: {known}).",
+            "Give the DNS name of the gMSA's domain, or leave domain out to use the domain of the connection.",
+            domain=name,
+        )
+
+    def domains(self) -> list[ForestDomain]:
+        if self._domains is None:
+            self._domains = self._read_domains()
+        return self._domains
+
+    def _read_domains(self) -> list[ForestDomain]:
+        info = self.client.domain
+        refs = self.client.search(
+            f"CN=Partitions,{info.configuration_dn}",
+            f"(&(objectClass=crossRef)(systemFlags:{MATCHING_RULE_BIT_AND}:={FLAG_CR_NTDS_DOMAIN}))",
+            ["nCName", "dnsRoot", "nETBIOSName"],
+            scope="one",
+            controls=[EXTENDED_DN_CONTROL],
+        )
+        domains = []
+        for ref in refs:
+            dn, parts = parse_extended_dn(ref.text("nCName") or "")
+            if dn.lower() == info.domain_dn.lower():
+                domains.append(self.own)
+                continue
+            sid, guid = parts.get("sid"), parts.get("guid")
+            if not (sid and guid):
+                sid, guid = self._read_nc_head(dn, ref.text("dnsRoot") or dn)
+            else:
+                sid, guid = sid_from_bytes(bytes.fromhex(sid)), guid_from_bytes(bytes.fromhex(guid))
+            identity = DomainIdentity(
+                dns_name=ref.text("dnsRoot") or "",
+                netbios_name=ref.text("nETBIOSName") or "",
+                sid=sid,
+                guid=guid,
+                forest_dns_name=info.forest_dns_name,
+            )
+            domains.append(ForestDomain(identity, dn))
+        return sorted(domains, key=lambda d: d.identity.dns_name.lower())
+
+    def _read_nc_head(self, dn: str, dns_name: str) -> tuple[str, str]:
+        head = self.client.read(dn, ["objectSid", "objectGUID"])
+        if head is None or head.first("objectSid") is None or head.first("objectGUID") is None:
+            raise GmsaError(
+                f"Cannot read the SID and GUID of domain {dns_name} ({dn}) from {self.client.server_name}.",
+                hint="Connect to a domain controller of that domain (server option).",
+                dn=dn,
+            )
+        return sid_from_bytes(head.first("objectSid")), guid_from_bytes(head.first("objectGUID"))
+
+
+def _kind(object_classes: Iterable[str]) -> str:
+    classes = {c.lower() for c in object_classes}
+    for object_class, kind in _OTHER_KINDS:
+        if object_class in classes:
+            return kind
+    return "an object of class " + (", ".join(sorted(classes)) or "unknown")
+
+
+def find_gmsas(client: LdapClient, domain: ForestDomain, names: Iterable[str], own: bool = True) -> dict[str, str]:
+    """The DN of each gMSA ``names`` lists in ``domain``, with one search; any problem raises one error.
+
+    ``own`` says whether ``domain`` is the connection's domain; only then is a missing account surely missing.
+    """
+    wanted = list(dict.fromkeys(names))
+    clauses = "".join(f"(sAMAccountName={escape_filter(n)}$)(sAMAccountName={escape_filter(n)})" for n in wanted)
+    try:
+        entries = client.search(domain.dn, f"(|{clauses})", ["sAMAccountName", "objectClass"])
+    except GmsaError as exc:
+        if own or exc.details.get("result_code") != 10:
+            raise
+        entries = []
+    by_name: dict[str, list[Any]] = {}
+    for entry in entries:
+        by_name.setdefault((entry.text("sAMAccountName") or "").lower(), []).append(entry)
+    found: dict[str, str] = {}
+    problems = []
+    for name in wanted:
+        candidates = by_name.get(f"{name.lower()}$", []) + by_name.get(name.lower(), [])
+        gmsa = next((e for e in candidates if GMSA_CLASS in (c.lower() for c in e.texts("objectClass"))), None)
+        if gmsa is not None:
+            found[name] = gmsa.dn
+        elif candidates:
+            other = candidates[0]
+            problems.append(
+                f"{name!r} in {domain.identity.dns_name} is {_kind(other.texts('objectClass'))} ({other.dn}), "
+                "not a group Managed Service Account"
+            )
+        else:
+            problems.append(f"gMSA {name!r} does not exist in {domain.identity.dns_name}")
+    if problems:
+        hint = (
+            "A credential spec can only name gMSAs (objectClass msDS-GroupManagedServiceAccount): create the "
+            "account first (wincontainers.gmsa.gmsa_account, or New-ADServiceAccount), give its sAMAccountName "
+            "without '$', and give the domain of an account that belongs to another domain of the forest."
+        )
+        if not own:
+            hint += (
+                f" {client.server_name} is a DC of {client.domain.dns_name}; accounts of "
+                f"{domain.identity.dns_name} are only found through a DC of that domain."
+            )
+        raise CredentialSpecError("; ".join(problems) + ".", hint, accounts=wanted)
+    return found
+
+
+def read_spec_source(
+    client: LdapClient,
+    account: str,
+    domain: str | None = None,
+    additional_accounts: Iterable[AccountRequest] = (),
+) -> SpecSource:
+    """Resolve the primary and additional accounts' domains and check that every account is a gMSA.
+
+    Accounts of the same domain are checked with one search; each other domain costs one more (plus one search
+    of the forest's crossRefs, made only when a domain other than the connection's is named).
+    """
+    forest = Forest(client)
+    primary = forest.find(domain)
+    name = account_name(account)
+    groups: dict[str, tuple[ForestDomain, list[str]]] = {primary.dn.lower(): (primary, [name])}
+    additional = []
+    for request in additional_accounts:
+        target = primary if request.domain is None else forest.find(request.domain)
+        groups.setdefault(target.dn.lower(), (target, []))[1].append(request.name)
+        additional.append((request.name, target.identity.dns_name))
+    own_dn = client.domain.domain_dn.lower()
+    dns = []
+    for key, (target, names) in groups.items():
+        found = find_gmsas(client, target, names, own=key == own_dn)
+        dns.extend(found.values())
+    return SpecSource(primary.identity, tuple(additional), tuple(dns))
+
+
+def resolve_domain(client: LdapClient, domain: str | None) -> DomainIdentity:
+    """The facts of the domain named ``domain`` (DNS or NetBIOS name), or of the connection's domain."""
+    return Forest(client).find(domain).identity
