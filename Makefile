@@ -17,7 +17,7 @@ PY_DIRS := $(wildcard plugins tests bench scripts extensions)
 export LAB_DIR LAB_NETNS
 LAB_VARS := -e lab_dc_dir=$(LAB_DIR) -e lab_dc_netns=$(LAB_NETNS)
 
-.PHONY: help setup system-deps venv collection demo test format-check unit sanity lint build-check integration lab lab-down clean
+.PHONY: help setup system-deps venv collection demo test format-check unit sanity lint build-check playbooks molecule integration lab lab-down clean
 
 help:
 	@echo "make demo   - install what is needed, start the lab DC and run the main playbook against it"
@@ -72,7 +72,15 @@ integration: setup
 build-check: setup
 	tests/build/check_build.sh
 
-test: setup format-check unit sanity lint build-check integration
+# Syntax checks of every playbook and the example inventory (Windows-side tasks cannot run here).
+playbooks: setup
+	tests/playbooks/check.sh
+
+# Molecule brings up its own lab DC (netns gmsamolecule), converges the roles and checks idempotence.
+molecule: setup
+	molecule test --all
+
+test: setup format-check unit sanity lint build-check playbooks integration molecule
 	@echo "make test: all suites passed"
 
 clean: lab-down
