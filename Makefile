@@ -17,7 +17,7 @@ PY_DIRS := $(wildcard plugins tests bench scripts extensions)
 export LAB_DIR LAB_NETNS
 LAB_VARS := -e lab_dc_dir=$(LAB_DIR) -e lab_dc_netns=$(LAB_NETNS)
 
-.PHONY: help setup system-deps venv collection demo test format-check unit sanity lint build-check playbooks molecule integration lab lab-down clean
+.PHONY: help setup system-deps venv collection demo test format-check unit sanity lint build-check playbooks molecule bench integration lab lab-down clean
 
 help:
 	@echo "make demo   - install what is needed, start the lab DC and run the main playbook against it"
@@ -75,6 +75,11 @@ build-check: setup
 # Syntax checks of every playbook and the example inventory (Windows-side tasks cannot run here).
 playbooks: setup
 	tests/playbooks/check.sh
+
+# Converges 100 and 500 gMSAs in one task against the lab DC, beside raw ldap3 adds and samba-tool (bench/README.md).
+bench: setup
+	scripts/lab-dc up
+	scripts/lab-dc exec $(BIN)/python bench/gmsa_bulk.py --count 100 --count 500
 
 # Molecule brings up its own lab DC (netns gmsamolecule), converges the roles and checks idempotence.
 molecule: setup

@@ -50,7 +50,17 @@ link_target="$(cd "${collection_link}" && pwd -P)"
 repo_root_physical="$(cd "${repo_root}" && pwd -P)"
 [[ "${link_target}" == "${repo_root_physical}" ]] || die "${collection_link} does not lead back to ${repo_root}"
 # Keep ansible-core's default search path after ours.
-export ANSIBLE_COLLECTIONS_PATH="${collections_dir}:${ANSIBLE_COLLECTIONS_PATH:-${HOME}/.ansible/collections:/usr/share/ansible/collections}"
+# Only this checkout: a stale installed copy of wincontainers.gmsa (say in ~/.ansible/collections) would
+# otherwise shadow it. The bundled collections of the ansible package are found without a path.
+export ANSIBLE_COLLECTIONS_PATH="${collections_dir}"
+# ansible-lint also searches ~/.ansible/collections, ahead of the path above. Tools that install the
+# collection under test (Molecule's environment preparation does) leave a copy of this checkout there, which
+# then shadows the working tree with stale modules. It is only ever a copy of this collection: remove it.
+installed_copy="${HOME}/.ansible/collections/ansible_collections/${namespace}/${collection}"
+if [[ -e "${installed_copy}" && ! -L "${installed_copy}" ]]; then
+    echo "lint.sh: removing the installed copy ${installed_copy}, which would shadow this checkout" >&2
+    rm -rf "${installed_copy}"
+fi
 
 color_args=()
 [[ -t 1 ]] || color_args=(--nocolor)

@@ -1,0 +1,211 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Converge N gMSAs with gmsa_account against the lab DC, next to the two references on the same DC.
+
+    scripts/lab-dc exec .venv/bin/python bench/gmsa_bulk.py --count 100 [--count 500]
+
+For each N it prints: raw ldap3 adds over one connection (the floor: the DC derives a password for every new
+gMSA), ``samba-tool service-account create`` in a loop, the module creating the N accounts in one run (the
+module process alone, and the whole ansible-playbook task), the no-op re-run, and the LDAP operations the
+module issued. Every object is removed again after each measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import ldap3
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / ".cache" / "collections"))
+
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._sd import build_gmsa_membership  # noqa: E402
+
+MODULE = "ansible_collections.wincontainers.gmsa.plugins.modules.gmsa_account"
+
+
+def env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        sys.exit(f"{name} is not set: run through `scripts/lab-dc exec`, which exports the lab's settings.")
+    return value
+
+
+def connect() -> ldap3.Connection:
+    tls = ldap3.Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=env("GMSA_LDAP_CA_CERT"))
+    server = ldap3.Server(env("GMSA_LDAP_SERVER"), port=636, use_ssl=True, tls=tls, get_info=ldap3.NONE)
+    return ldap3.Connection(server, user=env("GMSA_LDAP_USERNAME"), password=env("GMSA_LDAP_PASSWORD"), auto_bind=True)
+
+
+def samba_db() -> list[str]:
+    lab = env("GMSA_LAB_DIR")
+    return ["-H", f"{lab}/private/sam.ldb", "-s", f"{lab}/etc/smb.conf"]
+
+
+def names(prefix: str, count: int) -> list[str]:
+    return [f"{prefix}{i:04d}" for i in range(1, count + 1)]
+
+
+def raw_adds(conn: ldap3.Connection, container: str, admins_sid: str, count: int) -> float:
+    membership = build_gmsa_membership([admins_sid])
+    start = time.perf_counter()
+    for name in names("BenchRaw", count):
+        ok = conn.add(
+            f"CN={name},{container}",
+            "msDS-GroupManagedServiceAccount",
+            {
+                "sAMAccountName": f"{name}$",
+                "dNSHostName": f"{name}.{env('GMSA_LAB_REALM').lower()}",
+                "userAccountControl": "4096",
+                "msDS-ManagedPasswordInterval": "30",
+                "msDS-SupportedEncryptionTypes": "24",
+                "msDS-GroupMSAMembership": membership,
+                "servicePrincipalName": [f"host/{name}", f"host/{name}.{env('GMSA_LAB_REALM').lower()}"],
+            },
+        )
+        if not ok:
+            sys.exit(f"raw add of {name} failed: {conn.result}")
+    elapsed = time.perf_counter() - start
+    for name in names("BenchRaw", count):
+        conn.delete(f"CN={name},{container}")
+    return elapsed
+
+
+def samba_tool_loop(count: int) -> float:
+    start = time.perf_counter()
+    for name in names("BenchTool", count):
+        subprocess.run(
+            [
+                "samba-tool",
+                "service-account",
+                "create",
+                f"--name={name}",
+                f"--dns-host-name={name}.contoso.com",
+                *samba_db(),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    elapsed = time.perf_counter() - start
+    for name in names("BenchTool", count):
+        subprocess.run(
+            ["samba-tool", "service-account", "delete", f"--name={name}", *samba_db()], check=False, capture_output=True
+        )
+    return elapsed
+
+
+def module_args(count: int, state: str = "present") -> dict:
+    return {
+        "server": [env("GMSA_LDAP_SERVER")],
+        "ca_cert": env("GMSA_LDAP_CA_CERT"),
+        "username": env("GMSA_LDAP_USERNAME"),
+        "password": env("GMSA_LDAP_PASSWORD"),
+        "state": state,
+        "allowed_to_retrieve_password": {"set": ["Administrator"]},
+        "accounts": [{"name": name} for name in names("BenchMod", count)],
+    }
+
+
+def run_module(args: dict) -> tuple[float, dict]:
+    """The module process alone (Python start-up, imports, connection and work; no ansible-playbook)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump({"ANSIBLE_MODULE_ARGS": args}, handle)
+    pythonpath = str(ROOT / ".cache" / "collections")
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", MODULE, handle.name],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": pythonpath},
+    )
+    elapsed = time.perf_counter() - start
+    os.unlink(handle.name)
+    result = json.loads(done.stdout)
+    if result.get("failed"):
+        sys.exit(f"gmsa_account failed: {result.get('msg')}")
+    return elapsed, result
+
+
+def run_playbook(args: dict) -> float:
+    """The same task through ansible-playbook (start-up, templating, module transfer included)."""
+    playbook = {
+        "hosts": "localhost",
+        "gather_facts": False,
+        "tasks": [{"wincontainers.gmsa.gmsa_account": args}],
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
+        json.dump([playbook], handle)
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("ansible-playbook")),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "-e",
+            f"ansible_python_interpreter={sys.executable}",
+            handle.name,
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".cache" / "collections")},
+    )
+    elapsed = time.perf_counter() - start
+    os.unlink(handle.name)
+    return elapsed
+
+
+def bench(count: int, with_samba_tool: bool) -> None:
+    conn = connect()
+    conn.search("", "(objectClass=*)", ldap3.BASE, attributes=["defaultNamingContext"])
+    domain_dn = conn.response[0]["raw_attributes"]["defaultNamingContext"][0].decode()
+    conn.search(domain_dn, "(sAMAccountName=Administrator)", attributes=["objectSid"])
+    from ansible_collections.wincontainers.gmsa.plugins.module_utils._sid import sid_from_bytes
+
+    admin_sid = sid_from_bytes(conn.response[0]["raw_attributes"]["objectSid"][0])
+    container = f"CN=Managed Service Accounts,{domain_dn}"
+
+    raw = raw_adds(conn, container, admin_sid, count)
+    tool = samba_tool_loop(count) if with_samba_tool else None
+    created_time, created = run_module(module_args(count))
+    noop_time, noop = run_module(module_args(count))
+    playbook_noop = run_playbook(module_args(count))
+    startup_time, _empty = run_module({**module_args(0), "accounts": [{"name": "BenchNone", "state": "absent"}]})
+    run_module(module_args(count, "absent"))
+
+    work = created_time - startup_time
+    print(f"\n== {count} gMSAs ==")
+    print(f"raw ldap3 adds (floor)            {raw:8.2f} s   {raw / count * 1000:6.1f} ms/gMSA")
+    if tool is not None:
+        print(f"samba-tool create loop            {tool:8.2f} s   {tool / count * 1000:6.1f} ms/gMSA")
+    print(
+        f"gmsa_account create, module       {created_time:8.2f} s   (process; empty-task baseline {startup_time:.2f} s)"
+    )
+    print(f"  module work over the floor      {work:8.2f} s   {(work / raw - 1) * 100:+6.1f} %")
+    print(f"gmsa_account no-op, module        {noop_time:8.2f} s   work {noop_time - startup_time:.2f} s")
+    print(f"gmsa_account no-op, playbook      {playbook_noop:8.2f} s   (ansible-playbook end to end)")
+    print(f"LDAP operations, create           {created['ldap_operations']}")
+    print(f"LDAP operations, no-op            {noop['ldap_operations']}   changed={noop['changed']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, action="append", help="number of gMSAs (repeatable); default 100")
+    parser.add_argument("--skip-samba-tool", action="store_true", help="leave out the samba-tool loop (slow)")
+    options = parser.parse_args()
+    for count in options.count or [100]:
+        bench(count, not options.skip_samba_tool)
+
+
+if __name__ == "__main__":
+    main()

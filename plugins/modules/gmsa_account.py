@@ -1,0 +1,470 @@
+#!/usr/bin/python
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: gmsa_account
+short_description: Ensure group Managed Service Accounts (gMSAs), one or a whole fleet per task
+version_added: 0.2.0
+description:
+  - Ensures group Managed Service Accounts in Active Directory over LDAP, as C(New-ADServiceAccount) and
+    C(Set-ADServiceAccount) do on Windows, with the DNS host name, the SPNs, the principals allowed to retrieve
+    the password (C(msDS-GroupMSAMembership)), the Kerberos encryption types, and whether the account is enabled.
+  - Converges one account (O(name)) or many (O(accounts)) in one task, with one search for the current state of
+    all of them, one for the principals they name, and one write per account that changes. A converged account
+    costs no write.
+  - New accounts are created enabled (C(userAccountControl) 4096); Samba's own default is a disabled account that
+    cannot obtain Kerberos tickets.
+  - Creating a gMSA needs a usable KDS root key (see M(wincontainers.gmsa.gmsa_kds_root_key)); the module checks
+    for one before creating and fails with a clear message when there is none.
+  - Every check (names, SPN syntax and duplicates, principals, KDS root key, object of another class holding the
+    name) runs before the first write, so a task that fails for bad input changes nothing.
+  - Options that are omitted are not managed on existing accounts; the documented defaults apply when an
+    account is created.
+options:
+  name:
+    description:
+      - The gMSA's name, its C(sAMAccountName) without the trailing C($) (a trailing C($) is accepted and
+        dropped). At most 15 characters, without spaces or any of the characters AD forbids in account names
+        (C(" / \\ [ ] ; | = , + * ? < > @) and the colon).
+      - Also the common name of a new account. Mutually exclusive with O(accounts).
+    type: str
+  accounts:
+    description:
+      - Many gMSAs in one task. Each entry takes O(name) and the per-account options below; an option an entry
+        omits falls back to the task's top-level value of that option (handy for O(path),
+        O(allowed_to_retrieve_password), O(kerberos_encryption_types), O(enabled)).
+      - Results come back in RV(accounts), in the same order.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: As O(name).
+        type: str
+        required: true
+      state:
+        description: As O(state).
+        type: str
+        choices: [present, absent]
+      dns_hostname:
+        description: As O(dns_hostname).
+        type: str
+      path:
+        description: As O(path).
+        type: str
+      description:
+        description: As O(description).
+        type: str
+      enabled:
+        description: As O(enabled).
+        type: bool
+      spn:
+        description: As O(spn).
+        type: dict
+        suboptions:
+          add:
+            description: SPNs to add.
+            type: list
+            elements: str
+          remove:
+            description: SPNs to remove.
+            type: list
+            elements: str
+          set:
+            description: The exact list of SPNs.
+            type: list
+            elements: str
+      allowed_to_retrieve_password:
+        description: As O(allowed_to_retrieve_password).
+        type: dict
+        suboptions:
+          add:
+            description: Principals to allow.
+            type: list
+            elements: str
+          remove:
+            description: Principals to disallow.
+            type: list
+            elements: str
+          set:
+            description: The exact list of allowed principals.
+            type: list
+            elements: str
+      kerberos_encryption_types:
+        description: As O(kerberos_encryption_types).
+        type: dict
+        suboptions:
+          add:
+            description: Encryption types to allow.
+            type: list
+            elements: str
+            choices: [aes128, aes256, rc4]
+          remove:
+            description: Encryption types to disallow.
+            type: list
+            elements: str
+            choices: [aes128, aes256, rc4]
+          set:
+            description: The exact list of encryption types.
+            type: list
+            elements: str
+            choices: [aes128, aes256, rc4]
+      managed_password_interval_days:
+        description: As O(managed_password_interval_days).
+        type: int
+  state:
+    description:
+      - V(present) ensures the account; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  dns_hostname:
+    description:
+      - The account's C(dNSHostName). Defaults to C(<name>.<domain DNS name>) when the account is created, as the
+        guide requires. Compared case-insensitively.
+      - Per account only; not allowed at the top level together with O(accounts).
+    type: str
+  path:
+    description:
+      - The DN of the container or OU to create the account in. Defaults to the domain's Managed Service Accounts
+        container, found through its well-known GUID.
+      - Only used when the account is created; the module does not move an existing account (it warns).
+    type: str
+  description:
+    description: The account's description. An empty string removes it.
+    type: str
+  enabled:
+    description:
+      - Whether the account is enabled (the C(ACCOUNTDISABLE) bit of C(userAccountControl)).
+      - Defaults to V(true) when the account is created; left alone on an existing account when omitted (the module
+        then warns if the account is disabled, as C(samba-tool service-account create) leaves it).
+    type: bool
+  spn:
+    description:
+      - The account's service principal names (C(servicePrincipalName)), such as C(host/WebApp01),
+        C(http/mysite.contoso.com) or C(MSSQLSvc/sql01.contoso.com:1433). Compared case-insensitively.
+      - A new account starts from C(host/<name>) and C(host/<dns_hostname>), as the guide requires, then
+        O(spn.add) and O(spn.remove) apply; O(spn.set) replaces them.
+      - The syntax C(service/host[:port][/name]) is checked before anything is sent. Before an SPN is added, the
+        module searches the forest root domain for another object that already holds it and fails naming that
+        object (duplicate SPNs break Kerberos). In a multi-domain forest, other domains are not searched; the
+        domain controller's own uniqueness check still applies.
+      - Per account only; not allowed at the top level together with O(accounts).
+    type: dict
+    suboptions:
+      add:
+        description: SPNs to add; others stay.
+        type: list
+        elements: str
+      remove:
+        description: SPNs to remove; others stay.
+        type: list
+        elements: str
+      set:
+        description: The exact list of SPNs. Cannot be combined with O(spn.add) or O(spn.remove).
+        type: list
+        elements: str
+  allowed_to_retrieve_password:
+    description:
+      - The principals allowed to retrieve the managed password (C(PrincipalsAllowedToRetrieveManagedPassword)), as
+        groups (typically the container hosts' group, see M(wincontainers.gmsa.gmsa_host_group)), computers or
+        users, each by name (a computer also as C(NAME$)), DN or SID.
+      - Stored in C(msDS-GroupMSAMembership) as a security descriptor with one allow ACE per principal. Only those
+        ACEs are managed; other ACEs of the descriptor (deny ACEs, ACEs with other rights) are kept, also by
+        O(allowed_to_retrieve_password.set).
+      - Principals that do not exist follow O(lookup_failure_action), except in
+        O(allowed_to_retrieve_password.remove).
+      - Left alone on an existing account when omitted; a new account then gets no allowed principal.
+    type: dict
+    suboptions:
+      add:
+        description: Principals to allow; others stay.
+        type: list
+        elements: str
+      remove:
+        description: Principals to disallow; others stay.
+        type: list
+        elements: str
+      set:
+        description:
+          - The exact list of allowed principals. Cannot be combined with O(allowed_to_retrieve_password.add) or
+            O(allowed_to_retrieve_password.remove).
+        type: list
+        elements: str
+  kerberos_encryption_types:
+    description:
+      - The Kerberos encryption types the account supports (C(msDS-SupportedEncryptionTypes)).
+      - A new account starts from AES only (V(aes128) and V(aes256)). Bits this option does not name (DES, AES
+        session keys) are kept.
+    type: dict
+    suboptions:
+      add:
+        description: Encryption types to allow.
+        type: list
+        elements: str
+        choices: [aes128, aes256, rc4]
+      remove:
+        description: Encryption types to disallow.
+        type: list
+        elements: str
+        choices: [aes128, aes256, rc4]
+      set:
+        description: The exact list of encryption types.
+        type: list
+        elements: str
+        choices: [aes128, aes256, rc4]
+  managed_password_interval_days:
+    description:
+      - How often, in days, the password changes (C(msDS-ManagedPasswordInterval)). V(30) when the account is
+        created and this is omitted.
+      - AD accepts it only at creation. When it differs on an existing account the task fails, naming the current
+        value, instead of pretending; omit it for existing accounts, or re-create the account to change it.
+    type: int
+  lookup_failure_action:
+    description:
+      - What to do when a principal in O(allowed_to_retrieve_password) does not exist.
+      - V(fail) fails the task before anything changes; V(warn) skips it with a warning; V(ignore) skips it.
+    type: str
+    choices: [fail, warn, ignore]
+    default: fail
+extends_documentation_fragment:
+  - wincontainers.gmsa.ldap_connection
+  - wincontainers.gmsa.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+seealso:
+  - module: wincontainers.gmsa.gmsa_host_group
+  - module: wincontainers.gmsa.gmsa_account_info
+  - module: wincontainers.gmsa.gmsa_kds_root_key
+  - name: Create a group Managed Service Account (Microsoft)
+    description: The guide these options follow.
+    link: https://learn.microsoft.com/virtualization/windowscontainers/manage-containers/manage-serviceaccounts
+author:
+  - wincontainers.gmsa developers (@wincontainers)
+"""
+
+EXAMPLES = r"""
+- name: The WebApp01 gMSA of the guide, readable by the WebApp01Hosts group
+  wincontainers.gmsa.gmsa_account:
+    name: WebApp01
+    allowed_to_retrieve_password:
+      set: [WebApp01Hosts]
+
+- name: An extra SPN for the load-balanced name
+  wincontainers.gmsa.gmsa_account:
+    name: WebApp01
+    spn:
+      add: [http/mysite.contoso.com]
+
+- name: A whole fleet in one task, all readable by one group
+  wincontainers.gmsa.gmsa_account:
+    allowed_to_retrieve_password:
+      set: [ContainerHosts]
+    accounts:
+      - name: WebApp01
+      - name: WebApp02
+        dns_hostname: webapp02.apps.contoso.com
+      - name: Sql01
+        spn:
+          add: [MSSQLSvc/sql01.contoso.com:1433]
+        kerberos_encryption_types:
+          set: [aes256]
+  register: fleet
+
+- name: Remove an account
+  wincontainers.gmsa.gmsa_account:
+    name: WebApp02
+    state: absent
+"""
+
+RETURN = r"""
+name:
+  description: The gMSA's name (without C($)). With O(name).
+  returned: with O(name)
+  type: str
+  sample: WebApp01
+state:
+  description: The account's state after the task. With O(name).
+  returned: with O(name)
+  type: str
+  sample: present
+distinguished_name:
+  description: The account's DN. With O(name).
+  returned: with O(name), when the account exists or would be created
+  type: str
+  sample: CN=WebApp01,CN=Managed Service Accounts,DC=contoso,DC=com
+sid:
+  description: The account's SID; a placeholder text in check mode for an account that would be created.
+  returned: with O(name) and state present
+  type: str
+  sample: S-1-5-21-2092021672-4292731899-1378885424-1105
+object_guid:
+  description: The account's C(objectGUID); a placeholder text in check mode for a new account.
+  returned: with O(name) and state present
+  type: str
+dns_hostname:
+  description: The account's C(dNSHostName).
+  returned: with O(name) and state present
+  type: str
+  sample: WebApp01.contoso.com
+description:
+  description: The account's description.
+  returned: with O(name) and state present
+  type: str
+spn:
+  description: The account's SPNs.
+  returned: with O(name) and state present
+  type: list
+  elements: str
+  sample: [host/WebApp01, host/WebApp01.contoso.com]
+allowed_to_retrieve_password:
+  description: The principals allowed to retrieve the password, each with its name (None when no object has the SID).
+  returned: with O(name) and state present
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The principal's C(sAMAccountName).
+      type: str
+    sid:
+      description: The principal's SID.
+      type: str
+  sample: [{"name": "WebApp01Hosts", "sid": "S-1-5-21-2092021672-4292731899-1378885424-1104"}]
+kerberos_encryption_types:
+  description: The encryption types of C(msDS-SupportedEncryptionTypes) among aes128, aes256 and rc4 (empty when unset).
+  returned: with O(name) and state present
+  type: list
+  elements: str
+  sample: [aes128, aes256]
+enabled:
+  description: Whether the account is enabled.
+  returned: with O(name) and state present
+  type: bool
+  sample: true
+managed_password_interval_days:
+  description: C(msDS-ManagedPasswordInterval).
+  returned: with O(name) and state present
+  type: int
+  sample: 30
+accounts:
+  description: With O(accounts), one entry per account, in order, with the fields above and C(changed).
+  returned: with O(accounts)
+  type: list
+  elements: dict
+  sample:
+    - name: WebApp01
+      changed: true
+      state: present
+      distinguished_name: CN=WebApp01,CN=Managed Service Accounts,DC=contoso,DC=com
+      dns_hostname: WebApp01.contoso.com
+      spn: [host/WebApp01, host/WebApp01.contoso.com]
+      enabled: true
+ldap_operations:
+  description:
+    - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
+    - A converged task costs 3 searches for the domain facts, 1 for the accounts and 1 for the principals.
+  returned: always
+  type: dict
+  sample: {"search": 5, "add": 0, "modify": 0, "delete": 0}
+"""
+
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import (
+    ENCRYPTION_TYPES,
+    AccountRequest,
+    converge_accounts,
+    validate_requests,
+)
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._listopts import list_option_spec
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import LOOKUP_FAILURE_ACTIONS
+
+# The options one account takes, at the top level (with name) and in each accounts entry.
+ACCOUNT_OPTIONS = {
+    "state": {"type": "str", "choices": ["present", "absent"]},
+    "dns_hostname": {"type": "str"},
+    "path": {"type": "str"},
+    "description": {"type": "str"},
+    "enabled": {"type": "bool"},
+    "spn": list_option_spec(),
+    # no_log False: "password" in the name is about who may read it, not a secret.
+    "allowed_to_retrieve_password": dict(list_option_spec(), no_log=False),
+    "kerberos_encryption_types": list_option_spec(list(ENCRYPTION_TYPES)),
+    "managed_password_interval_days": {"type": "int", "no_log": False},
+}
+
+
+def argument_spec() -> dict:
+    spec = {name: dict(option) for name, option in ACCOUNT_OPTIONS.items()}
+    spec["state"] = dict(spec["state"], default="present")
+    spec["name"] = {"type": "str"}
+    spec["accounts"] = {
+        "type": "list",
+        "elements": "dict",
+        "options": dict(name={"type": "str", "required": True}, **ACCOUNT_OPTIONS),
+    }
+    spec["lookup_failure_action"] = {"type": "str", "choices": list(LOOKUP_FAILURE_ACTIONS), "default": "fail"}
+    return spec
+
+
+def requests_from_params(params: dict) -> list[AccountRequest]:
+    """One request per account; accounts entries fall back to the top-level options."""
+    entries = [{"name": params["name"]}] if params["name"] is not None else params["accounts"]
+    requests = []
+    for entry in entries:
+        values = {"name": entry["name"]}
+        for option in ACCOUNT_OPTIONS:
+            value = entry.get(option)
+            values[option] = params[option] if value is None else value
+        requests.append(AccountRequest(**values))
+    return validate_requests(requests)
+
+
+def main() -> None:
+    module = ldap_module(
+        argument_spec(),
+        required_one_of=[("name", "accounts")],
+        mutually_exclusive=[("name", "accounts"), ("accounts", "dns_hostname"), ("accounts", "spn")],
+        supports_check_mode=True,
+    )
+    try:
+        requests = requests_from_params(module.params)
+    except GmsaError as exc:
+        exc.fail(module)
+        return
+
+    def work(client):
+        outcome = converge_accounts(
+            client, requests, module.params["lookup_failure_action"], module.check_mode, module.warn
+        )
+        for warning in outcome.warnings:
+            module.warn(warning)
+        result = {"changed": outcome.changed}
+        if module.params["name"] is not None:
+            single = dict(outcome.accounts[0])
+            single.pop("changed")
+            result.update(single)
+            if module._diff and outcome.diffs:
+                result["diff"] = {"before": outcome.diffs[0]["before"], "after": outcome.diffs[0]["after"]}
+        else:
+            result["accounts"] = outcome.accounts
+            if module._diff:
+                result["diff"] = {
+                    "before": {d["name"]: d["before"] for d in outcome.diffs},
+                    "after": {d["name"]: d["after"] for d in outcome.diffs},
+                }
+        return result
+
+    run_ldap_module(module, work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+#!/usr/bin/python
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: gmsa_host_group
+short_description: Ensure the security group of container hosts allowed to retrieve a gMSA password
+version_added: 0.2.0
+description:
+  - Ensures an Active Directory security group and its members over LDAP, as C(New-ADGroup) and
+    C(Add-ADGroupMember) do on Windows. The group is meant to hold the container hosts that may retrieve a group
+    Managed Service Account's password; give it to M(wincontainers.gmsa.gmsa_account) in
+    O(wincontainers.gmsa.gmsa_account#module:allowed_to_retrieve_password).
+  - Always a security group; a distribution group cannot grant access to a password.
+  - A converged group costs one search for the group and one for the principals the task names, and no write.
+  - Hosts only see a new group membership once their Kerberos tickets are refreshed; when membership changes the
+    module warns to run C(klist -li 0x3e7 purge) on the hosts (or reboot them).
+options:
+  name:
+    description:
+      - The group's C(sAMAccountName), also used as its common name when it is created.
+    type: str
+    required: true
+  path:
+    description:
+      - The DN of the container or OU to create the group in.
+      - Defaults to the domain's Users container, found through its well-known GUID.
+      - Only used when the group is created; the module does not move an existing group (it warns when the group
+        is elsewhere).
+    type: str
+  scope:
+    description:
+      - The group scope. V(domainlocal) (the default for a new group) is what the guide uses.
+      - On an existing group, the scope is changed only when this is given. AD cannot turn a global group into a
+        domain local one (or back) directly; the module goes through universal, which costs a second write.
+    type: str
+    choices: [domainlocal, global, universal]
+  description:
+    description:
+      - The group's description. An empty string removes it. Left alone when omitted.
+    type: str
+  members:
+    description:
+      - The group's members, computers (as C(ContainerHost01), C(ContainerHost01$), a DN or a SID), groups and
+        users.
+      - Members that do not exist follow O(lookup_failure_action), except in O(members.remove), where a principal
+        that does not exist is simply not a member.
+    type: dict
+    suboptions:
+      add:
+        description: Principals to add; other members stay.
+        type: list
+        elements: str
+      remove:
+        description: Principals to remove; other members stay.
+        type: list
+        elements: str
+      set:
+        description:
+          - The exact list of members; every other member is removed. V([]) empties the group.
+          - Cannot be combined with O(members.add) or O(members.remove).
+        type: list
+        elements: str
+  lookup_failure_action:
+    description:
+      - What to do when a member in O(members.add) or O(members.set) does not exist.
+      - V(fail) fails the task before anything changes; V(warn) skips it with a warning; V(ignore) skips it.
+    type: str
+    choices: [fail, warn, ignore]
+    default: fail
+  state:
+    description:
+      - V(present) ensures the group; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - wincontainers.gmsa.ldap_connection
+  - wincontainers.gmsa.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+notes:
+  - Group members are read from the C(member) attribute in one search; Active Directory returns at most 1500
+    values of it that way, so groups of more than 1500 hosts are not supported.
+seealso:
+  - module: wincontainers.gmsa.gmsa_account
+author:
+  - wincontainers.gmsa developers (@wincontainers)
+"""
+
+EXAMPLES = r"""
+- name: The WebApp01Hosts group with the three container hosts, as in the guide
+  wincontainers.gmsa.gmsa_host_group:
+    name: WebApp01Hosts
+    description: WebApp01 Authorized Hosts
+    members:
+      add: [ContainerHost01, ContainerHost02, ContainerHost03]
+
+- name: Exactly these hosts, in an OU of their own
+  wincontainers.gmsa.gmsa_host_group:
+    name: WebApp01Hosts
+    path: OU=Container Hosts,DC=contoso,DC=com
+    members:
+      set: [ContainerHost01, ContainerHost04]
+    lookup_failure_action: warn
+
+- name: Remove the group
+  wincontainers.gmsa.gmsa_host_group:
+    name: WebApp01Hosts
+    state: absent
+"""
+
+RETURN = r"""
+name:
+  description: The group's C(sAMAccountName).
+  returned: always
+  type: str
+  sample: WebApp01Hosts
+state:
+  description: The group's state after the task.
+  returned: always
+  type: str
+  sample: present
+distinguished_name:
+  description: The group's DN.
+  returned: when the group exists or would be created
+  type: str
+  sample: CN=WebApp01Hosts,CN=Users,DC=contoso,DC=com
+sid:
+  description:
+    - The group's SID.
+    - In check mode, for a group that would be created, a placeholder text.
+  returned: when state is present
+  type: str
+  sample: S-1-5-21-2092021672-4292731899-1378885424-1104
+object_guid:
+  description: The group's C(objectGUID) (a placeholder in check mode for a new group).
+  returned: when state is present
+  type: str
+  sample: 1f6d5c6e-1b8e-4c3a-9f4e-0a6b2d7c9e11
+scope:
+  description: The group's scope.
+  returned: when state is present
+  type: str
+  sample: domainlocal
+description:
+  description: The group's description.
+  returned: when state is present
+  type: str
+members:
+  description: The DNs of the group's members after the task.
+  returned: when state is present
+  type: list
+  elements: str
+  sample: [CN=CONTAINERHOST01,CN=Computers,DC=contoso,DC=com]
+members_added:
+  description: The DNs the task added (or would add, in check mode).
+  returned: when state is present
+  type: list
+  elements: str
+members_removed:
+  description: The DNs the task removed (or would remove, in check mode).
+  returned: when state is present
+  type: list
+  elements: str
+ldap_operations:
+  description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
+  returned: always
+  type: dict
+  sample: {"search": 5, "add": 0, "modify": 1, "delete": 0}
+"""
+
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import (
+    GROUP_SCOPES,
+    GroupRequest,
+    ensure_group,
+    validate_group_name,
+)
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._listopts import list_option_spec
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import LOOKUP_FAILURE_ACTIONS
+
+
+def main() -> None:
+    module = ldap_module(
+        {
+            "name": {"type": "str", "required": True},
+            "path": {"type": "str"},
+            "scope": {"type": "str", "choices": list(GROUP_SCOPES)},
+            "description": {"type": "str"},
+            "members": list_option_spec(),
+            "lookup_failure_action": {"type": "str", "choices": list(LOOKUP_FAILURE_ACTIONS), "default": "fail"},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        },
+        supports_check_mode=True,
+    )
+    params = module.params
+    try:
+        validate_group_name(params["name"])
+    except GmsaError as exc:
+        exc.fail(module)
+        return
+    request = GroupRequest(
+        name=params["name"],
+        state=params["state"],
+        path=params["path"],
+        scope=params["scope"],
+        description=params["description"],
+        members=params["members"],
+        lookup_failure_action=params["lookup_failure_action"],
+    )
+
+    def work(client):
+        outcome = ensure_group(client, request, module.check_mode, module.warn)
+        for warning in outcome.warnings:
+            module.warn(warning)
+        result = dict(changed=outcome.changed, **outcome.result)
+        if module._diff and outcome.diff is not None:
+            result["diff"] = outcome.diff
+        return result
+
+    run_ldap_module(module, work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import ValidationError
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import (
+    group_type,
+    is_security_group,
+    scope_of,
+    scope_steps,
+    validate_group_name,
+)
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import (
+    Principal,
+    PrincipalIndex,
+    identity_kind,
+    parent_dn,
+    principals_filter,
+)
+
+
+@pytest.mark.parametrize(
+    ("scope", "value"), [("domainlocal", -2147483644), ("global", -2147483646), ("universal", -2147483640)]
+)
+def test_group_type(scope, value):
+    assert group_type(scope) == value
+    assert scope_of(value) == scope
+    assert is_security_group(value)
+
+
+def test_distribution_group_is_not_security():
+    assert not is_security_group(4)
+
+
+@pytest.mark.parametrize(
+    ("current", "wanted", "steps"),
+    [
+        ("global", "global", []),
+        ("global", "universal", ["universal"]),
+        ("universal", "domainlocal", ["domainlocal"]),
+        ("global", "domainlocal", ["universal", "domainlocal"]),
+        ("domainlocal", "global", ["universal", "global"]),
+    ],
+)
+def test_scope_steps(current, wanted, steps):
+    assert scope_steps(current, wanted) == steps
+
+
+@pytest.mark.parametrize("name", ["Bad/Name", "a*b", "", "ends."])
+def test_invalid_group_names(name):
+    with pytest.raises(ValidationError):
+        validate_group_name(name)
+
+
+@pytest.mark.parametrize(
+    ("identity", "kind"),
+    [
+        ("ContainerHost01", "name"),
+        ("ContainerHost01$", "name"),
+        ("S-1-5-21-1-2-3-1104", "sid"),
+        ("CN=Host,CN=Computers,DC=contoso,DC=com", "dn"),
+        ("a=b=c", "name"),
+    ],
+)
+def test_identity_kind(identity, kind):
+    assert identity_kind(identity) == kind
+
+
+def test_one_filter_for_a_whole_list():
+    text = principals_filter(["Host01", "Host02$", "S-1-5-32-544", "CN=A\\,B,DC=x"])
+    assert text.startswith("(&(objectSid=*)(|")
+    assert "(sAMAccountName=Host01)(sAMAccountName=Host01$)" in text
+    assert "(sAMAccountName=Host02)(sAMAccountName=Host02$)" in text
+    assert "(objectSid=\\01\\02" in text
+    assert principals_filter([]) is None
+
+
+def test_index_finds_computers_by_bare_name():
+    host = Principal("CN=Host01,CN=Computers,DC=x", "S-1-5-21-1-2-3-1001", "Host01$", "computer")
+    user = Principal("CN=host01,CN=Users,DC=x", "S-1-5-21-1-2-3-1002", "host01", "user")
+    index = PrincipalIndex([host])
+    assert index.find("host01") == host
+    assert index.find("HOST01$") == host
+    assert index.find("cn=host01,cn=computers,dc=x") == host
+    assert index.find("S-1-5-21-1-2-3-1001") == host
+    index.add(user)
+    assert index.find("host01") == user
+    assert index.describe_sid("S-1-5-21-9") == {"name": None, "sid": "S-1-5-21-9"}
+
+
+def test_parent_dn_with_escaped_comma():
+    assert parent_dn("CN=Doe\\, John,OU=People,DC=x") == "OU=People,DC=x"
