@@ -31,7 +31,7 @@ check() {
     else
         failed=$((failed + 1))
         echo "FAILED  $what"
-        sed 's/^/        /' <<<"$output"
+        while IFS= read -r line; do printf '        %s\n' "$line"; done <<<"$output"
     fi
 }
 
