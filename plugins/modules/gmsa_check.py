@@ -1,0 +1,268 @@
+#!/usr/bin/python
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: gmsa_check
+short_description: Check that a gMSA, a container host and a credential spec work together, from outside Windows
+version_added: 0.1.0
+description:
+  - Runs the checks of the troubleshooting guide of "Group Managed Service Accounts for Windows containers"
+    over LDAP, before any container starts, and returns one finding per check with what to do about it.
+  - "Checks the forest's KDS root key (exists and is usable now, or when it will be), the gMSA (exists, is a
+    gMSA, is enabled, has C(host/<name>) and C(host/<dns host name>) SPNs, none of its SPNs is held by another
+    object, the root key its password derives from still exists), and with O(host) whether the host may retrieve
+    the password: C(msDS-GroupMSAMembership) is evaluated against the host's C(tokenGroups), so nested groups
+    count, and a membership newer than the host's last logon is reported, as it needs a ticket purge or restart."
+  - With O(host_password) or O(host_keytab) it proves what C(Test-ADServiceAccount) tests, binding as the host
+    over the encrypted connection and reading the managed password. With O(kerberos_proof) it then obtains a TGT
+    as the gMSA with that password and a service ticket for one of its SPNs, as the container host does. The
+    password only lives in memory for that; it is never returned or logged.
+  - With O(credential_spec) or O(credential_spec_path), every field of the spec is compared with AD.
+  - With O(windows_build), the guide's known issues of that build are checked (container hostname, several
+    containers sharing one gMSA, Hyper-V isolation).
+  - Read-only; O(fail_on) decides whether findings fail the task.
+options:
+  name:
+    description:
+      - The gMSA, by its C(sAMAccountName) with or without the trailing C($).
+    type: str
+    required: true
+  host:
+    description:
+      - A container host's computer account, by name (C(HOST01) or C(HOST01$)), DNS name or DN.
+    type: str
+  host_password:
+    description:
+      - The host's machine account password, to bind as the host (simple bind as C(NETBIOS\HOST$) over the
+        encrypted connection). Needs O(host).
+    type: str
+  host_keytab:
+    description:
+      - A keytab with the host's keys (C(HOST$@REALM)), to bind as the host with Kerberos. Needs O(host) and
+        the gssapi library.
+    type: path
+  kerberos_proof:
+    description:
+      - After retrieving the password as the host, get a TGT as the gMSA and a service ticket for its
+        C(host/<dns host name>) SPN (or its first SPN). Needs O(host_password) or O(host_keytab) and gssapi.
+    type: bool
+    default: false
+  credential_spec:
+    description:
+      - A credential spec to check, as an object (or JSON text).
+    type: raw
+  credential_spec_path:
+    description:
+      - A credential spec file to check, on the machine the module runs on.
+    type: path
+  windows_build:
+    description:
+      - The container host's Windows build, to check the guide's known issues of that build. A build number
+        (V(17763), V(10.0.14393.4169)) or a release (V(2016), V(1709), V(1803), V(2019), V(2022)).
+    type: str
+  container_hostname:
+    description:
+      - The hostname the containers get (C(docker run --hostname)); checked against the gMSA name on builds
+        before 17763.
+    type: str
+  container_count:
+    description:
+      - How many containers use the gMSA at the same time; more than one is a problem before build 17763.
+    type: int
+  isolation:
+    description:
+      - The containers' isolation; Hyper-V isolation with a gMSA fails on versions 1703, 1709 and 1803.
+    type: str
+    choices: [process, hyperv]
+  fail_on:
+    description:
+      - V(error) fails the task when a finding is an error, V(warning) also on warnings, V(never) only reports.
+      - The findings are returned either way.
+    type: str
+    choices: [error, warning, never]
+    default: error
+extends_documentation_fragment:
+  - wincontainers.gmsa.ldap_connection
+  - wincontainers.gmsa.attributes
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads; it runs the same in check mode.
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+notes:
+  - The bind account needs to read the gMSA's C(msDS-GroupMSAMembership), the host's C(tokenGroups) and the
+    KDS root keys of the configuration partition; Domain Admins can.
+  - C(lastLogonTimestamp) is only rewritten every 9 to 14 days, so a membership change after the recorded logon
+    is a warning, not an error.
+  - Windows-side checks (C(nltest /sc_verify), C(klist get krbtgt) in a container) belong to the container host.
+seealso:
+  - module: wincontainers.gmsa.gmsa_account
+  - module: wincontainers.gmsa.credential_spec
+  - name: Troubleshoot gMSAs for Windows containers (Microsoft)
+    description: The guide these checks implement.
+    link: https://learn.microsoft.com/virtualization/windowscontainers/manage-containers/gmsa-troubleshooting
+author:
+  - wincontainers.gmsa developers (@wincontainers)
+"""
+
+EXAMPLES = r"""
+- name: Check the gMSA, a host and the spec the host will use
+  wincontainers.gmsa.gmsa_check:
+    name: WebApp01
+    host: CONTAINERHOST01
+    credential_spec_path: /srv/CredentialSpecs/contoso_webapp01.json
+    windows_build: "17763"
+  register: check
+
+- name: Prove it with the host's keys, as Test-ADServiceAccount and the container would
+  wincontainers.gmsa.gmsa_check:
+    name: WebApp01
+    host: CONTAINERHOST01
+    host_keytab: /etc/gmsa/containerhost01.keytab
+    kerberos_proof: true
+
+- name: Report only; fail later
+  wincontainers.gmsa.gmsa_check:
+    name: WebApp01
+    fail_on: never
+  register: check
+
+- name: Show what is wrong
+  ansible.builtin.debug:
+    msg: "{{ item.id }}: {{ item.message }} -> {{ item.remediation }}"
+  loop: "{{ check.findings | rejectattr('status', 'eq', 'ok') }}"
+"""
+
+RETURN = r"""
+findings:
+  description: One entry per check run, in the order the guide troubleshoots.
+  returned: always, also when the task fails because of findings
+  type: list
+  elements: dict
+  contains:
+    id:
+      description:
+        - The check, one of C(kds_root_key), C(gmsa_exists), C(gmsa_enabled), C(gmsa_spns),
+          C(gmsa_spn_duplicates), C(gmsa_password_key), C(host_exists), C(host_allowed), C(host_ticket_refresh),
+          C(host_password_retrieval), C(gmsa_kerberos), C(credential_spec), C(credential_spec_sid),
+          C(credential_spec_guid), C(credential_spec_dns_name), C(credential_spec_netbios_name),
+          C(credential_spec_dns_tree_name), C(credential_spec_machine_account_name), C(credential_spec_scopes),
+          C(credential_spec_accounts), C(container_hostname), C(container_gmsa_sharing), C(container_isolation).
+      type: str
+      sample: host_allowed
+    status:
+      description: V(ok), V(warning) or V(error).
+      type: str
+      sample: error
+    message:
+      description: What was found.
+      type: str
+      sample: "Container host CHKHOST03$ may not retrieve the password of ChkApp$: none of its groups is allowed."
+    remediation:
+      description: What to do, from the guide; empty when the status is ok.
+      type: str
+summary:
+  description: How many findings have each status.
+  returned: always
+  type: dict
+  sample: {"ok": 9, "warning": 1, "error": 0}
+status:
+  description: The worst status among the findings.
+  returned: always
+  type: str
+  sample: warning
+ldap_operations:
+  description: How many LDAP operations of each kind the task sent, on the checking connection.
+  returned: always
+  type: dict
+  sample: {"search": 9, "add": 0, "modify": 0, "delete": 0}
+"""
+
+from datetime import datetime, timezone
+
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._check import (
+    FAIL_ON,
+    CheckRequest,
+    failing,
+    parse_windows_build,
+    run_checks,
+    summarize,
+    worst,
+)
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
+
+
+def main() -> None:
+    module = ldap_module(
+        {
+            "name": {"type": "str", "required": True},
+            "host": {"type": "str"},
+            "host_password": {"type": "str", "no_log": True},
+            "host_keytab": {"type": "path", "no_log": True},
+            "kerberos_proof": {"type": "bool", "default": False},
+            "credential_spec": {"type": "raw"},
+            "credential_spec_path": {"type": "path"},
+            "windows_build": {"type": "str"},
+            "container_hostname": {"type": "str"},
+            "container_count": {"type": "int"},
+            "isolation": {"type": "str", "choices": ["process", "hyperv"]},
+            "fail_on": {"type": "str", "choices": list(FAIL_ON), "default": "error"},
+        },
+        mutually_exclusive=[("host_password", "host_keytab"), ("credential_spec", "credential_spec_path")],
+        required_by={"host_password": "host", "host_keytab": "host"},
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params["kerberos_proof"] and not (params["host_password"] or params["host_keytab"]):
+        module.fail_json(
+            msg="kerberos_proof needs host_password or host_keytab: the proof uses the password the host retrieves."
+        )
+    try:
+        build = parse_windows_build(params["windows_build"]) if params["windows_build"] else None
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+        return
+    request = CheckRequest(
+        name=params["name"],
+        host=params["host"],
+        host_password=params["host_password"],
+        host_keytab=params["host_keytab"],
+        credential_spec=params["credential_spec"],
+        credential_spec_path=params["credential_spec_path"],
+        windows_build=build,
+        container_hostname=params["container_hostname"],
+        container_count=params["container_count"],
+        isolation=params["isolation"],
+        kerberos_proof=params["kerberos_proof"],
+    )
+
+    def work(client):
+        findings = run_checks(client, request, datetime.now(timezone.utc))
+        result = {
+            "changed": False,
+            "findings": [f.as_dict() for f in findings],
+            "summary": summarize(findings),
+            "status": worst(findings),
+        }
+        failed = failing(findings, params["fail_on"])
+        if failed:
+            raise GmsaError(
+                f"gmsa_check found {len(failed)} problem(s) for {params['name']}: "
+                + "; ".join(f"{f.id}: {f.message}" for f in failed),
+                **result,
+            )
+        return result
+
+    run_ldap_module(module, work)
+
+
+if __name__ == "__main__":
+    main()
