@@ -17,7 +17,7 @@ PY_DIRS := $(wildcard plugins tests bench scripts extensions)
 export LAB_DIR LAB_NETNS
 LAB_VARS := -e lab_dc_dir=$(LAB_DIR) -e lab_dc_netns=$(LAB_NETNS)
 
-.PHONY: help setup system-deps venv collection demo test format-check unit sanity lint build-check playbooks molecule bench integration lab lab-down clean
+.PHONY: help setup system-deps venv collection demo test format-check unit sanity lint docs-lint build-check playbooks molecule bench integration lab lab-down clean
 
 help:
 	@echo "make demo   - install what is needed, start the lab DC and run the main playbook against it"
@@ -72,6 +72,10 @@ integration: setup
 build-check: setup
 	tests/build/check_build.sh
 
+# Module, filter and role documentation renders and every cross-reference resolves.
+docs-lint: setup collection
+	cd $(COLLECTIONS)/ansible_collections/wincontainers/gmsa && antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs=all .
+
 # Syntax checks of every playbook and the example inventory (Windows-side tasks cannot run here).
 playbooks: setup
 	tests/playbooks/check.sh
@@ -85,7 +89,7 @@ bench: setup
 molecule: setup
 	molecule test --all
 
-test: setup format-check unit sanity lint build-check playbooks integration molecule
+test: setup format-check unit sanity lint docs-lint build-check playbooks integration molecule
 	@echo "make test: all suites passed"
 
 clean: lab-down
