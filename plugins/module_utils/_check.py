@@ -674,11 +674,6 @@ class _KeytabClient(LdapClient):
             ) from None
 
 
-# ConnectionOptions only hands Kerberos credentials to ldap3 when a password is set; the keytab client supplies
-# its own credentials, so this stand-in is never sent anywhere.
-_KEYTAB_PASSWORD = "(client keytab)"
-
-
 def current_password(blob: bytes) -> bytes:
     """The current password of an MSDS-MANAGEDPASSWORD_BLOB (MS-ADTS 2.2.19), without its NUL terminator.
 
@@ -718,7 +713,7 @@ def prove_password_retrieval(
             server=(client.server_name,),
             auth_protocol="kerberos",
             username=f"{sam}@{domain.dns_name.upper()}",
-            password=_KEYTAB_PASSWORD,
+            password=None,
         )
         host_client: LdapClient = _KeytabClient(options, host_keytab)
         how = "Kerberos with its keytab"

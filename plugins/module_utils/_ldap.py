@@ -392,8 +392,9 @@ class LdapClient:
         kwargs: dict[str, Any] = {"receive_timeout": max(opts.connection_timeout, 30), "raise_exceptions": False}
         if opts.auth_protocol == "kerberos":
             kwargs.update(authentication=ldap3.SASL, sasl_mechanism=ldap3.KERBEROS)
-            if opts.password:
-                kwargs["sasl_credentials"] = (None, None, self._kerberos_credentials())
+            credentials = self._kerberos_credentials()
+            if credentials is not None:
+                kwargs["sasl_credentials"] = (None, None, credentials)
         else:
             kwargs.update(authentication=ldap3.SIMPLE, user=opts.username, password=opts.password)
         conn = ldap3.Connection(server, **kwargs)
@@ -431,6 +432,12 @@ class LdapClient:
         return conn
 
     def _kerberos_credentials(self) -> Any:
+        """GSS credentials for a Kerberos bind, or None to let ldap3 use the default ticket cache.
+
+        Subclasses override this to bind with other credentials (a client keytab, say).
+        """
+        if not self.options.password:
+            return None
         if gssapi is None:
             raise GmsaError(
                 "auth_protocol kerberos needs the gssapi Python library.",
