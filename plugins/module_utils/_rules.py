@@ -88,15 +88,15 @@ def _string(value: Any, what: str, option: Optional[str], error: type[Validation
 
 
 def _check_sam_text(
-    text: str, what: str, limit: int, forbidden: frozenset[str], option: Optional[str], error: type[ValidationError]
+    text: str,
+    what: str,
+    limit: int,
+    forbidden: frozenset[str],
+    option: Optional[str],
+    error: type[ValidationError],
+    length_note: str = "",
+    length_hint: Optional[str] = None,
 ) -> None:
-    if len(text) > limit:
-        raise _fail(
-            error,
-            f"{what} {text!r} is {len(text)} characters long; at most {limit} are allowed.",
-            None,
-            option,
-        )
     bad = sorted({c for c in text if c in forbidden or ord(c) < 32})
     if bad:
         listed = " ".join(sorted(forbidden - {" "}))
@@ -105,6 +105,13 @@ def _check_sam_text(
             error,
             f"{what} {text!r} contains characters AD forbids: {' '.join(repr(c) for c in bad)}.",
             f"Use letters, digits and hyphens; none of {listed}{space}.",
+            option,
+        )
+    if len(text) > limit:
+        raise _fail(
+            error,
+            f"{what} {text!r} is {len(text)} characters long; at most {limit} are allowed{length_note}.",
+            length_hint,
             option,
         )
     if text.strip(". ") == "":
@@ -136,7 +143,16 @@ def gmsa_name(
     bare = text[:-1] if text.endswith("$") else text
     if not bare:
         raise _fail(error, f"{what} {text!r} is empty without its '$'.", "Give the gMSA's name.", option)
-    _check_sam_text(bare, what, GMSA_NAME_MAX_LENGTH, COMPUTER_FORBIDDEN_CHARACTERS, option, error)
+    _check_sam_text(
+        bare,
+        what,
+        GMSA_NAME_MAX_LENGTH,
+        COMPUTER_FORBIDDEN_CHARACTERS,
+        option,
+        error,
+        " (the sAMAccountName of a computer-like account is a NetBIOS name plus $)",
+        "Use the account's sAMAccountName, not its cn or DNS host name.",
+    )
     if bare.startswith("."):
         raise _fail(error, f"{what} {bare!r} starts with a period, which a NetBIOS name cannot.", None, option)
     if bare.isdigit():

@@ -86,11 +86,18 @@ def test_k8s_resource_filter(as_text: bool) -> None:
         ("{}", "gmsa-webapp01", "has no CmsPlugins"),
         (None, "gmsa-webapp01", "must be a JSON object"),
         ("from-file", "gmsa-WebApp01", "is not a valid Kubernetes name.*For example 'gmsa-webapp01'"),
+        ("account-sid", "gmsa-webapp01", "DomainJoinConfig.Sid .* is not a domain SID.*the RID 1106"),
+        ("account-sid-text", "gmsa-webapp01", "DomainJoinConfig.Sid .* is not a domain SID.*the RID 1106"),
     ],
 )
 def test_k8s_resource_filter_errors(spec: Any, name: str, message: str) -> None:
     if spec == "from-file":
         spec = SPEC_FILE.read_text(encoding="utf-8")
+    if spec in ("account-sid", "account-sid-text"):
+        # The AKS example's mistake: the gMSA's SID in DomainJoinConfig.Sid.
+        document = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+        document["DomainJoinConfig"]["Sid"] = "S-1-5-21-1491159469-2640480700-2178151669-1106"
+        spec = document if spec == "account-sid" else json.dumps(document)
     with pytest.raises(AnsibleFilterError, match=message):
         FILTERS["credential_spec_k8s_resource"](spec, name)
 
