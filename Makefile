@@ -89,7 +89,7 @@ bench: setup
 # fails early and says why (tests/system). Runs as root: the second part makes a throwaway lab.
 .PHONY: system-check
 system-check: setup
-	tests/system/check_packages.py
+	$(BIN)/python tests/system/check_packages.py
 	tests/system/lab_dc_failures.sh
 
 # Molecule brings up its own lab DC (netns gmsamolecule), converges the roles and checks idempotence.

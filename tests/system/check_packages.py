@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: Contributors to the wincontainers.gmsa collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Every command and data file the suite relies on comes from a Debian package on debian-packages.txt.
@@ -13,7 +12,8 @@ makes CI fail instead:
    playbooks/, tests/ and extensions/) resolves either into the virtual environment (a pip requirement) or to a
    file whose owning package is on the list, or is Essential or of priority required (on every Debian system).
 
-Usage: tests/system/check_packages.py   Exit status 1 when something fails; one line per finding.
+Usage: .venv/bin/python tests/system/check_packages.py (make system-check). Exit status 1 when something
+fails; one line per finding.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class Owners:
         for line in result.stdout.splitlines():
             if line.startswith("diversion by"):
                 continue
-            packages, _, owned = line.rpartition(": ")
+            packages, _sep, owned = line.rpartition(": ")
             owners = {package.strip().split(":")[0] for package in packages.split(",")}
             self._owners.setdefault(owned, set()).update(owners)
 
@@ -98,7 +98,7 @@ def on_every_system(package: str) -> bool:
     result = subprocess.run(
         ["dpkg-query", "-W", "-f=${Essential} ${Priority}", package], capture_output=True, text=True, check=False
     )
-    essential, _, priority = result.stdout.partition(" ")
+    essential, _sep, priority = result.stdout.partition(" ")
     return essential == "yes" or priority == "required"
 
 
@@ -166,7 +166,7 @@ def task_commands() -> dict[str, set[str]]:
 def main() -> int:
     rows = read_package_list()
     here = [row for row in rows if row[1] & GROUPS_INSTALLED_HERE]
-    listed = {package for package, _, _ in here}
+    listed = {row[0] for row in here}
     failures = 0
 
     def report(ok: bool, text: str) -> None:
@@ -180,9 +180,9 @@ def main() -> int:
         command: (command if command.startswith("/") else shutil.which(command, path=search_path), files)
         for command, files in sorted(task_commands().items())
     }
-    owners = Owners([path for _, _, path in here] + [path for path, _ in commands.values() if path])
+    owners = Owners([row[2] for row in here] + [path for path, _files in commands.values() if path])
 
-    for package, _, path in here:
+    for package, _groups, path in here:
         if not os.path.exists(path):
             report(False, f"{path} is missing: install {package} (scripts/install-system-deps.sh)")
             continue
