@@ -85,11 +85,18 @@ bench: setup
 	scripts/lab-dc up
 	scripts/lab-dc exec $(BIN)/python bench/gmsa_bulk.py --count 100 --count 500
 
+# Every command and data file the suite uses comes from a package on debian-packages.txt, and the lab_dc role
+# fails early and says why (tests/system). Runs as root: the second part makes a throwaway lab.
+.PHONY: system-check
+system-check: setup
+	$(BIN)/python tests/system/check_packages.py
+	tests/system/lab_dc_failures.sh
+
 # Molecule brings up its own lab DC (netns gmsamolecule), converges the roles and checks idempotence.
 molecule: setup
 	molecule test --all
 
-test: setup format-check unit sanity lint docs-lint build-check playbooks integration molecule
+test: setup format-check unit sanity lint docs-lint build-check playbooks system-check integration molecule
 	@echo "make test: all suites passed"
 
 clean: lab-down

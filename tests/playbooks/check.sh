@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Static checks of the playbooks: the example inventory parses and has the groups the playbooks target, and
-# every playbook (playbooks/*.yml and the Molecule scenarios) passes ansible-playbook --syntax-check.
+# Static checks of the playbooks: the example inventory parses and has the groups the playbooks target, every
+# playbook (playbooks/*.yml and the Molecule scenarios) passes ansible-playbook --syntax-check, and so does every
+# playbook after an AWX/AAP project sync of a clean copy (tests/playbooks/awx_project.sh).
 # Nothing runs against a host. Usage: tests/playbooks/check.sh   (make test runs it with the venv on PATH)
 set -euo pipefail
 
@@ -52,6 +53,10 @@ for playbook in extensions/molecule/*/*.yml; do
     check "syntax-check $playbook" \
         ansible-playbook -i extensions/molecule/inventory.yml --syntax-check "$playbook"
 done
+
+# The repository as an AWX/AAP project: the project sync's install, then every playbook from what it installed.
+check "AWX project sync: collections/requirements.yml, then syntax-check playbooks/*.yml (tests/playbooks/awx_project.sh)" \
+    tests/playbooks/awx_project.sh
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

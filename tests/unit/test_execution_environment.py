@@ -83,14 +83,60 @@ def test_bindep_builds_gssapi_and_ships_the_kerberos_client(platform, compile_pa
     assert building == compile_packages | runtime_packages
 
 
+def debian_package_groups() -> dict[str, set[str]]:
+    """Package -> groups, from debian-packages.txt (lines '<package> <groups> <file>', '#' comments)."""
+    groups: dict[str, set[str]] = {}
+    for line in (ROOT / "debian-packages.txt").read_text(encoding="utf-8").splitlines():
+        fields = line.split("#", 1)[0].split()
+        if fields:
+            groups.setdefault(fields[0], set()).update(fields[1].split(","))
+    return groups
+
+
+def test_bindep_debian_packages_are_the_ee_lines_of_debian_packages_txt():
+    depends = pytest.importorskip("bindep.depends")
+    rules = depends.Depends((ROOT / "bindep.txt").read_text(encoding="utf-8"))
+    bindep_debian = {rule[0] for rule in rules.active_rules(["platform:dpkg", "platform:debian", "compile", "default"])}
+    listed_ee = {package for package, groups in debian_package_groups().items() if "ee" in groups}
+    assert bindep_debian == listed_ee
+
+
+def build_ee_sources(tmp_path: Path) -> Path:
+    """A copy of the files the EE definition names, with a tarball of this checkout where it expects one."""
+    sources = tmp_path / "sources"
+    for name in ("execution-environment.yml", "bindep.txt", "meta/ee-requirements.yml"):
+        (sources / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, sources / name)
+    galaxy = Path(sys.executable).parent / "ansible-galaxy"
+    result = subprocess.run(
+        [str(galaxy), "collection", "build", "--force", "--output-path", str(sources / ".build/ee"), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return sources
+
+
 def test_ansible_builder_create(tmp_path):
     builder = ansible_builder()
     if builder is None:
         pytest.skip("ansible-builder is not installed (pip install ansible-builder)")
+    sources = build_ee_sources(tmp_path)
     context = tmp_path / "context"
     result = subprocess.run(
-        [builder, "create", "--file", str(EE_FILE), "--context", str(context), "--output-filename", "Containerfile"],
-        cwd=ROOT,
+        [
+            builder,
+            "create",
+            "--file",
+            str(sources / "execution-environment.yml"),
+            "--context",
+            str(context),
+            "--output-filename",
+            "Containerfile",
+        ],
+        cwd=sources,
         capture_output=True,
         text=True,
         check=False,
@@ -111,3 +157,15 @@ def test_ansible_builder_create(tmp_path):
     assert "COPY _build/requirements.txt requirements.txt" in containerfile
     assert "COPY _build/bindep.txt bindep.txt" in containerfile
     assert "collection install $ANSIBLE_GALAXY_CLI_COLLECTION_OPTS -r requirements.yml" in containerfile
+
+    # The collection itself, from the tarball, in the galaxy stage that the final image copies its collections from.
+    tarballs = sorted((build / "collection").glob("wincontainers-gmsa-*.tar.gz"))
+    assert [path.name for path in tarballs] == [f"wincontainers-gmsa-{galaxy_version()}.tar.gz"]
+    galaxy_stage = containerfile.split("FROM base AS galaxy", 1)[1].split("FROM base AS builder", 1)[0]
+    assert "--offline --no-deps --collections-path /usr/share/ansible/collections" in galaxy_stage
+    assert "COPY --from=galaxy /usr/share/ansible /usr/share/ansible" in containerfile.split("AS final", 1)[1]
+
+
+def galaxy_version() -> str:
+    with (ROOT / "galaxy.yml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["version"]
