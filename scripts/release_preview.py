@@ -55,7 +55,10 @@ def release_dry_run(collection: Path, version: str, date: str | None = None) -> 
     """Run ``antsibull-changelog release`` in ``collection`` (a scratch copy); raises CalledProcessError."""
     date = date or datetime.date.today().isoformat()
     command = ["antsibull-changelog", "release", "--version", version, "--date", date]
-    subprocess.run(command, cwd=collection, env=tool_env(), check=True, capture_output=True, text=True)
+    # antsibull-changelog lists the collection's files through Git when it finds a work tree around them; a copy
+    # inside an ignored folder of the checkout (.build/) would look empty. Git must not look above the copy.
+    env = tool_env(GIT_CEILING_DIRECTORIES=str(collection.parents[2]))
+    subprocess.run(command, cwd=collection, env=env, check=True, capture_output=True, text=True)
 
 
 def preview(dest: Path, version: str | None = None, date: str | None = None, root: Path = ROOT) -> Path:
