@@ -90,6 +90,11 @@ docs-check: setup
 release-check: setup
 	$(BIN)/python -m pytest tests/release -q -p no:cacheprovider
 
+# verify.yml's HTML report in headless Chromium: one coloured row per check, nothing fetched.
+.PHONY: report-check
+report-check: setup
+	$(BIN)/python -m pytest tests/report -q -p no:cacheprovider
+
 # Syntax checks of every playbook and the example inventory (Windows-side tasks cannot run here).
 playbooks: setup
 	tests/playbooks/check.sh
@@ -103,7 +108,7 @@ bench: setup
 molecule: setup
 	molecule test --all
 
-test: setup format-check unit sanity lint docs-lint docs-check release-check build-check playbooks integration molecule
+test: setup format-check unit sanity lint docs-lint docs-check release-check report-check build-check playbooks integration molecule
 	@echo "make test: all suites passed"
 
 clean: lab-down
