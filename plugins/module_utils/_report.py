@@ -269,7 +269,7 @@ tr.status-warning td { background: var(--warning-bg); }
 .badge.ok { background: var(--ok); } .badge.warning { background: var(--warning); }
 .badge.error { background: var(--error); }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
-td.remediation { color: #1f2328; }
+#checks td:nth-child(4), #checks td:nth-child(5) { width: 32%; }
 @media print { body { padding: 0; } tr { break-inside: avoid; } }
 """
 
