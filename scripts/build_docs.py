@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Build the collection's docsite: plugin, role and guide pages and the changelog, as HTML.
 
 Usage: scripts/build_docs.py [--strict] [--out DIR]      (make docs; make docs-check adds --strict)

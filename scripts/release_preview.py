@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """A release dry run in a scratch copy: what ``antsibull-changelog release`` would write for the next version.
 
 Usage: scripts/release_preview.py DEST [--version VERSION] [--date YYYY-MM-DD]

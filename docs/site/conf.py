@@ -19,7 +19,7 @@ _GALAXY = yaml.safe_load((ROOT / "galaxy.yml").read_text(encoding="utf-8"))
 _EDIT = yaml.safe_load((ROOT / "docs" / "docsite" / "links.yml").read_text(encoding="utf-8"))["edit_on_github"]
 
 project = "wincontainers.gmsa"
-copyright = "Contributors to the wincontainers.gmsa collection"
+project_copyright = "Contributors to the wincontainers.gmsa collection"
 title = "wincontainers.gmsa Collection Documentation"
 html_short_title = "wincontainers.gmsa Docs"
 version = release = str(_GALAXY["version"])
