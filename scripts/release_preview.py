@@ -79,7 +79,7 @@ def tool_env(**extra: str) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("dest", type=Path, help="an empty or missing folder for the scratch copy")
     parser.add_argument("--version", help="the version to release (default: galaxy.yml's)")
     parser.add_argument("--date", help="the release date (default: today)")

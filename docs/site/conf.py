@@ -62,7 +62,7 @@ def link_target(target: str) -> tuple[str, str] | None:
     ``("doc", "/docsite/<page>")`` for the source of a docsite page, ``("url", <repository URL>)`` for any other
     file of the repository; None for URLs, anchors and paths that exist nowhere (MyST reports those).
     """
-    path, _, anchor = target.partition("#")
+    path, _hash, anchor = target.partition("#")
     if not path or "://" in path or path.startswith(("/", "mailto:")):
         return None
     repo_path = posixpath.normpath(posixpath.join(GUIDES_DIR, path))

@@ -67,7 +67,9 @@ def metadata(tmp_path_factory) -> Mapping[str, Any]:
 def release(tmp_path_factory) -> tuple[Mapping[str, Any], str]:
     """The dry run of galaxy.yml's version: its changelog.yaml entry and the rendered CHANGELOG.rst."""
     if VERSION in RELEASED:
-        pytest.fail(f"galaxy.yml's version {VERSION} is released already: set the next version in galaxy.yml")
+        # Right after a release: nothing waits for a version yet (test_fragments_wait_for_an_unreleased_version
+        # fails once fragments arrive without a new version in galaxy.yml).
+        pytest.skip(f"galaxy.yml's version {VERSION} is released: no release to preview")
     try:
         copy = release_preview.preview(tmp_path_factory.mktemp("release"), VERSION)
     except subprocess.CalledProcessError as exc:
@@ -116,7 +118,12 @@ def section_items(rst: str) -> dict[str, list[str]]:
 
 def test_changelog_lint():
     result = subprocess.run(
-        ["antsibull-changelog", "lint"], cwd=ROOT, env=release_preview.tool_env(), capture_output=True, text=True
+        ["antsibull-changelog", "lint"],
+        cwd=ROOT,
+        env=release_preview.tool_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
 
@@ -158,8 +165,8 @@ def test_version_added_is_released_or_next(metadata, kind):
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_release_lists_each_new_plugin_once(metadata, release, kind):
-    entry, _ = release
-    _, path = KINDS[kind]
+    entry, _rst = release
+    _title, path = KINDS[kind]
     listed = entry
     for key in path:
         listed = (listed or {}).get(key) or []
@@ -171,8 +178,8 @@ def test_release_lists_each_new_plugin_once(metadata, release, kind):
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_rendered_changelog_lists_each_new_plugin_once(metadata, release, kind):
-    _, rst = release
-    title, _ = KINDS[kind]
+    _entry, rst = release
+    title, _path = KINDS[kind]
     expected = sorted(
         f"{COLLECTION}.{name}"
         for name, docs in own(metadata, kind).items()

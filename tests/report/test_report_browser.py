@@ -144,12 +144,12 @@ def rendered(tmp_path_factory):
 
 
 def test_the_browser_ran_the_probe(rendered):
-    _, dom = rendered
+    _folder, dom = rendered
     assert dom.body.get("data-rows") == "5", "the probe script did not run: no DOM from the browser"
 
 
 def test_one_row_per_check_coloured_by_status(rendered):
-    _, dom = rendered
+    _folder, dom = rendered
     assert [row["data-check"] for row in dom.rows] == [
         "host_allowed",
         "host_ticket_refresh",
@@ -165,7 +165,7 @@ def test_one_row_per_check_coloured_by_status(rendered):
 
 
 def test_rows_carry_finding_and_remediation(rendered):
-    _, dom = rendered
+    _folder, dom = rendered
     first = dom.rows[0]["text"]
     assert "1. webapp01: WebApp01 on ContainerHost01" in first
     assert "CONTAINERHOST01$ may not retrieve the password of WebApp01$." in first
@@ -175,12 +175,12 @@ def test_rows_carry_finding_and_remediation(rendered):
 
 
 def test_nothing_is_fetched(rendered):
-    _, dom = rendered
+    _folder, dom = rendered
     assert dom.body.get("data-resources") == "0"
 
 
 def test_screenshot(rendered, request):
-    folder, _ = rendered
+    folder, _dom = rendered
     shot = folder / "gmsa-report.png"
     result = run_chromium("--window-size=1280,900", f"--screenshot={shot}", (folder / "gmsa-report.html").as_uri())
     assert result.returncode == 0, result.stderr[-2000:]

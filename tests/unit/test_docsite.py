@@ -74,7 +74,7 @@ def test_extra_docs_lists_every_page_once():
 
 @pytest.mark.parametrize("page", sorted(PAGES.glob("*.rst")), ids=lambda p: p.stem)
 def test_every_page_carries_its_label(page):
-    label, _ = rst_label_and_title(page)
+    label, _title = rst_label_and_title(page)
     assert label == LABEL_PREFIX + page.stem
 
 

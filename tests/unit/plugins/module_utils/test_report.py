@@ -255,7 +255,7 @@ def test_html_one_row_per_check_with_status_and_remediation(report):
         "status-ok",
         "status-error",
     ]
-    _, check_id, cells = parser.rows[0]
+    _class, check_id, cells = parser.rows[0]
     assert check_id == "host_allowed"
     assert cells == [
         "ERROR",
