@@ -76,6 +76,25 @@ build-check: setup
 docs-lint: setup collection
 	cd $(COLLECTIONS)/ansible_collections/wincontainers/gmsa && antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs=all .
 
+# The docsite: antsibull-docs pages, the Markdown guides of docs/ (MyST) and the changelog, in .build/docs/html.
+.PHONY: docs docs-check release-check
+docs: setup
+	$(BIN)/python scripts/build_docs.py
+
+# The docsite with every Sphinx warning as an error.
+docs-check: setup
+	$(BIN)/python scripts/build_docs.py --strict
+
+# antsibull-changelog lint, the fragment rules, and a release dry run of galaxy.yml's version in a scratch copy
+# that must list every new module, filter and role once.
+release-check: setup
+	$(BIN)/python -m pytest tests/release -q -p no:cacheprovider
+
+# verify.yml's HTML report in headless Chromium: one coloured row per check, nothing fetched.
+.PHONY: report-check
+report-check: setup
+	$(BIN)/python -m pytest tests/report -q -p no:cacheprovider
+
 # Syntax checks of every playbook and the example inventory (Windows-side tasks cannot run here).
 playbooks: setup
 	tests/playbooks/check.sh
@@ -96,7 +115,7 @@ system-check: setup
 molecule: setup
 	molecule test --all
 
-test: setup format-check unit sanity lint docs-lint build-check playbooks system-check integration molecule
+test: setup format-check unit sanity lint docs-lint docs-check release-check report-check build-check playbooks system-check integration molecule
 	@echo "make test: all suites passed"
 
 clean: lab-down

@@ -56,6 +56,8 @@ options:
         cache (C(kinit) beforehand, or C(KRB5CCNAME)); with O(username) and O(password) it obtains a ticket
         itself, in memory. Needs the gssapi library and a krb5.conf that knows the realm.
       - NTLM is not offered, since ldap3's NTLM bind is not supported by every DC and cannot protect the session.
+      - R(The authentication guide, ansible_collections.wincontainers.gmsa.docsite.authentication) compares the
+        ways to bind and lists the rights each module needs.
       - Can be set with the E(GMSA_LDAP_AUTH_PROTOCOL) environment variable.
     type: str
     choices: [simple, kerberos]
@@ -83,5 +85,6 @@ requirements:
 notes:
   - Every option can be set once for a whole play with
     C(module_defaults) and the action group C(group/wincontainers.gmsa.ad), or through the E(GMSA_LDAP_*)
-    environment variables, as an AWX/AAP credential type does.
+    environment variables, as an AWX/AAP credential type does
+    (R(Running from AWX or AAP, ansible_collections.wincontainers.gmsa.docsite.awx)).
 """

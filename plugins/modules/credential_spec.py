@@ -259,6 +259,17 @@ kubernetes_rbac:
   returned: when O(kubernetes_resource_name) is given and O(state=present)
   type: list
   elements: dict
+  sample:
+    - apiVersion: rbac.authorization.k8s.io/v1
+      kind: ClusterRole
+      metadata: {name: use-webapp01}
+      rules:
+        - {apiGroups: [windows.k8s.io], resources: [gmsacredentialspecs], verbs: [use], resourceNames: [webapp01]}
+    - apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: {name: use-webapp01-webapp, namespace: default}
+      subjects: [{kind: ServiceAccount, name: webapp, namespace: default}]
+      roleRef: {kind: ClusterRole, name: use-webapp01, apiGroup: rbac.authorization.k8s.io}
 backup_file:
   description: The backup of the file made before it was replaced or removed.
   returned: when O(backup=true) and the file was replaced or removed

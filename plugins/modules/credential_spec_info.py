@@ -160,6 +160,19 @@ credential_specs:
       description: The parsed document.
       returned: when RV(credential_specs[].valid) is true
       type: dict
+      sample:
+        CmsPlugins: [ActiveDirectory]
+        DomainJoinConfig:
+          Sid: S-1-5-21-2092021672-4292731899-1378885424
+          MachineAccountName: WebApp01
+          Guid: 5c1a1f3e-2b45-4f6c-9c2b-0a0f5e3d7b21
+          DnsTreeName: contoso.com
+          DnsName: contoso.com
+          NetBiosName: CONTOSO
+        ActiveDirectoryConfig:
+          GroupManagedServiceAccounts:
+            - {Name: WebApp01, Scope: contoso.com}
+            - {Name: WebApp01, Scope: CONTOSO}
 """
 
 import fnmatch

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: gmsa_account
 short_description: Ensure group Managed Service Accounts (gMSAs), one or a whole fleet per task
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Ensures group Managed Service Accounts in Active Directory over LDAP, as C(New-ADServiceAccount) and
     C(Set-ADServiceAccount) do on Windows, with the DNS host name, the SPNs, the principals allowed to retrieve
@@ -310,6 +310,7 @@ object_guid:
   description: The account's C(objectGUID); a placeholder text in check mode for a new account.
   returned: with O(name) and state present
   type: str
+  sample: 0f6e3c52-8d1a-4b8e-9f0c-3a7d2e5b9c41
 dns_hostname:
   description: The account's C(dNSHostName).
   returned: with O(name) and state present
@@ -319,6 +320,7 @@ description:
   description: The account's description.
   returned: with O(name) and state present
   type: str
+  sample: gMSA of WebApp01 (production)
 spn:
   description: The account's SPNs.
   returned: with O(name) and state present

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: gmsa_account_info
 short_description: Read group Managed Service Accounts (gMSAs), without their passwords
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads one, several or all gMSAs of the domain over LDAP, as C(Get-ADServiceAccount) does, with the same fields
     M(wincontainers.gmsa.gmsa_account) returns, plus the KDS root key the current password derives from.
@@ -119,6 +119,7 @@ missing:
   returned: always
   type: list
   elements: str
+  sample: [OldApp01]
 ldap_operations:
   description: How many LDAP operations of each kind the task sent.
   returned: always

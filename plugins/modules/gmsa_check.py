@@ -168,6 +168,7 @@ findings:
     remediation:
       description: What to do, from the guide; empty when the status is ok.
       type: str
+      sample: Add CHKHOST03$ to a group allowed to retrieve the password (gmsa_host_group), then purge its tickets.
 summary:
   description: How many findings have each status.
   returned: always

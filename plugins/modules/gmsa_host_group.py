@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: gmsa_host_group
 short_description: Ensure the security group of container hosts allowed to retrieve a gMSA password
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Ensures an Active Directory security group and its members over LDAP, as C(New-ADGroup) and
     C(Add-ADGroupMember) do on Windows. The group is meant to hold the container hosts that may retrieve a group
@@ -155,6 +155,7 @@ description:
   description: The group's description.
   returned: when state is present
   type: str
+  sample: Container hosts allowed to retrieve the password of WebApp01
 members:
   description: The DNs of the group's members after the task.
   returned: when state is present
@@ -166,11 +167,13 @@ members_added:
   returned: when state is present
   type: list
   elements: str
+  sample: [CN=CONTAINERHOST02,CN=Computers,DC=contoso,DC=com]
 members_removed:
   description: The DNs the task removed (or would remove, in check mode).
   returned: when state is present
   type: list
   elements: str
+  sample: []
 ldap_operations:
   description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
   returned: always

@@ -156,6 +156,7 @@ gmsas_using_key:
   returned: when state is absent and the key exists
   type: list
   elements: str
+  sample: [CN=WebApp01,CN=Managed Service Accounts,DC=contoso,DC=com]
 ldap_operations:
   description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
   returned: always
