@@ -190,6 +190,7 @@ from datetime import datetime, timezone
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._check import (
     FAIL_ON,
     CheckRequest,
+    LdapCheckReader,
     failing,
     parse_windows_build,
     run_checks,
@@ -245,7 +246,7 @@ def main() -> None:
     )
 
     def work(client):
-        findings = run_checks(client, request, datetime.now(timezone.utc))
+        findings = run_checks(LdapCheckReader(client), request, datetime.now(timezone.utc))
         result = {
             "changed": False,
             "findings": [f.as_dict() for f in findings],

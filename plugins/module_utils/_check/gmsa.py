@@ -1,0 +1,169 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The gMSA itself: it exists and is a gMSA, it is enabled, it has the SPNs clients need and no other object
+holds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .._credspec_ad import GMSA_CLASS
+from .._kds import managed_password_key_id
+from .._ldap import Entry, LdapClient, escape_filter
+from .._sid import sid_from_bytes
+from .findings import ERROR, Finding, ok
+
+# userAccountControl ACCOUNTDISABLE (MS-ADTS 2.2.16).
+UF_ACCOUNTDISABLE = 0x2
+
+
+GMSA_ATTRIBUTES = (
+    "objectClass",
+    "sAMAccountName",
+    "objectSid",
+    "userAccountControl",
+    "servicePrincipalName",
+    "dNSHostName",
+    "msDS-GroupMSAMembership",
+    "msDS-ManagedPasswordId",
+)
+
+
+@dataclass(frozen=True)
+class GmsaFacts:
+    dn: str
+    sam_account_name: str
+    object_classes: tuple[str, ...]
+    sid: str | None = None
+    user_account_control: int | None = None
+    spns: tuple[str, ...] = ()
+    dns_host_name: str | None = None
+    membership: bytes | None = field(default=None, repr=False)
+    password_key_id: str | None = None
+
+    @property
+    def is_gmsa(self) -> bool:
+        return GMSA_CLASS in (c.lower() for c in self.object_classes)
+
+    @classmethod
+    def from_entry(cls, entry: Entry) -> GmsaFacts:
+        key_blob = entry.first("msDS-ManagedPasswordId")
+        sid = entry.first("objectSid")
+        return cls(
+            dn=entry.dn,
+            sam_account_name=entry.text("sAMAccountName") or "",
+            object_classes=tuple(entry.texts("objectClass")),
+            sid=sid_from_bytes(sid) if sid else None,
+            user_account_control=entry.integer("userAccountControl"),
+            spns=tuple(entry.texts("servicePrincipalName")),
+            dns_host_name=entry.text("dNSHostName"),
+            membership=entry.first("msDS-GroupMSAMembership"),
+            password_key_id=managed_password_key_id(key_blob) if key_blob else None,
+        )
+
+
+def read_gmsa(client: LdapClient, name: str) -> GmsaFacts | None:
+    """The account named ``name`` (with or without ``$``; a gMSA or whatever else holds the name)."""
+    value = escape_filter(name)
+    entries = client.search(
+        client.domain.domain_dn, f"(|(sAMAccountName={value}$)(sAMAccountName={value}))", GMSA_ATTRIBUTES
+    )
+    facts = [GmsaFacts.from_entry(e) for e in entries]
+    return next((f for f in facts if f.is_gmsa), facts[0] if facts else None)
+
+
+def evaluate_gmsa(name: str, gmsa: GmsaFacts | None, domain_dns: str) -> Finding:
+    create = (
+        f"Create it with wincontainers.gmsa.gmsa_account (New-ADServiceAccount -Name {name} -DNSHostName "
+        f"{name.lower()}.{domain_dns} -PrincipalsAllowedToRetrieveManagedPassword <container host group>)."
+    )
+    if gmsa is None:
+        return Finding("gmsa_exists", ERROR, f"gMSA {name} does not exist in {domain_dns}.", create)
+    if not gmsa.is_gmsa:
+        kind = "a computer" if "computer" in (c.lower() for c in gmsa.object_classes) else "not a gMSA"
+        return Finding(
+            "gmsa_exists",
+            ERROR,
+            f"{gmsa.sam_account_name} ({gmsa.dn}) is {kind}, not a group Managed Service Account.",
+            f"Give the name of a gMSA, or rename the other object. {create}",
+        )
+    return ok("gmsa_exists", f"gMSA {gmsa.sam_account_name} exists ({gmsa.dn}).")
+
+
+def evaluate_enabled(gmsa: GmsaFacts) -> Finding:
+    if (gmsa.user_account_control or 0) & UF_ACCOUNTDISABLE:
+        return Finding(
+            "gmsa_enabled",
+            ERROR,
+            f"gMSA {gmsa.sam_account_name} is disabled (userAccountControl {gmsa.user_account_control}): hosts can "
+            'read its password, but the KDC refuses it tickets ("client\'s credentials have been revoked").',
+            f"Enable it: Enable-ADAccount -Identity '{gmsa.sam_account_name}', or wincontainers.gmsa.gmsa_account "
+            "with enabled: true.",
+        )
+    return ok("gmsa_enabled", f"gMSA {gmsa.sam_account_name} is enabled.")
+
+
+def required_spns(gmsa: GmsaFacts) -> list[str]:
+    """``host/<name>`` and ``host/<dNSHostName>``, the SPNs clients and the container host look the gMSA up by."""
+    wanted = [f"host/{gmsa.sam_account_name.rstrip('$')}"]
+    if gmsa.dns_host_name:
+        wanted.append(f"host/{gmsa.dns_host_name}")
+    return wanted
+
+
+def evaluate_spns(gmsa: GmsaFacts) -> Finding:
+    name = gmsa.sam_account_name
+    have = {s.lower() for s in gmsa.spns}
+    missing = [spn for spn in required_spns(gmsa) if spn.lower() not in have]
+    problems = []
+    if not gmsa.dns_host_name:
+        problems.append("it has no dNSHostName")
+    if missing:
+        problems.append(f"it lacks the SPN(s) {', '.join(missing)}")
+    if problems:
+        fixes = " and ".join(f"setspn -S {spn} {name}" for spn in missing)
+        return Finding(
+            "gmsa_spns",
+            ERROR,
+            f"gMSA {name}: {'; '.join(problems)}. Clients find the account by these names, so Kerberos to the "
+            "containerized app fails.",
+            ("Set dNSHostName (Set-ADServiceAccount -DNSHostName). " if not gmsa.dns_host_name else "")
+            + (f"Add the SPNs: {fixes}, or the spn option of wincontainers.gmsa.gmsa_account. " if missing else "")
+            + "Add a host/ SPN as well for every other name clients reach the app by (a load balancer name).",
+        )
+    return ok("gmsa_spns", f"gMSA {name} has the SPNs {', '.join(required_spns(gmsa))}.")
+
+
+def read_spn_holders(client: LdapClient, gmsa: GmsaFacts) -> dict[str, list[str]]:
+    """SPN (lower case) -> DNs of the other objects of the domain that hold it (one search)."""
+    if not gmsa.spns:
+        return {}
+    clauses = "".join(f"(servicePrincipalName={escape_filter(spn)})" for spn in gmsa.spns)
+    entries = client.search(client.domain.domain_dn, f"(|{clauses})", ["servicePrincipalName"])
+    holders: dict[str, list[str]] = {}
+    mine = {spn.lower() for spn in gmsa.spns}
+    for entry in entries:
+        if entry.dn.lower() == gmsa.dn.lower():
+            continue
+        for spn in entry.texts("servicePrincipalName"):
+            if spn.lower() in mine:
+                holders.setdefault(spn.lower(), []).append(entry.dn)
+    return holders
+
+
+def evaluate_duplicate_spns(gmsa: GmsaFacts, holders: Mapping[str, Sequence[str]]) -> Finding:
+    name = gmsa.sam_account_name
+    duplicates = [(spn, holders[spn.lower()]) for spn in gmsa.spns if holders.get(spn.lower())]
+    if duplicates:
+        listed = "; ".join(f"{spn} is also on {', '.join(dns)}" for spn, dns in duplicates)
+        return Finding(
+            "gmsa_spn_duplicates",
+            ERROR,
+            f"gMSA {name}: {listed}. The KDC cannot tell which account a ticket for a duplicated SPN is for, so "
+            "Kerberos to the app fails.",
+            "Remove each SPN from the object that should not have it (setspn -D <spn> <account>); setspn -X lists "
+            "every duplicate of the forest.",
+        )
+    return ok("gmsa_spn_duplicates", f"No other object holds an SPN of gMSA {name}.")
