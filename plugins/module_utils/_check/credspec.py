@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .._credspec import CredentialSpecError, DomainIdentity, account_name, parse_credential_spec
+from .._credspec import CredentialSpecError, DomainIdentity, parse_credential_spec
 from .._credspec_ad import Forest, find_gmsas
 from .._ldap import LdapClient
+from .._rules import gmsa_name as gmsa_name_rule
 from .findings import ERROR, Finding, ok
 
 
@@ -23,10 +24,10 @@ def load_credential_spec(spec: Any = None, path: str | None = None) -> tuple[dic
     try:
         if path is not None:
             with open(path, "rb") as handle:
-                return parse_credential_spec(handle.read()), None
+                return parse_credential_spec(handle.read(), shapes=False), None
         if isinstance(spec, str):
-            return parse_credential_spec(spec), None
-        return parse_credential_spec(json.dumps(spec)), None
+            return parse_credential_spec(spec, shapes=False), None
+        return parse_credential_spec(json.dumps(spec), shapes=False), None
     except OSError as exc:
         message = f"Cannot read the credential spec {source}: {exc.strerror or exc}."
     except (CredentialSpecError, TypeError, ValueError) as exc:
@@ -173,7 +174,12 @@ def read_spec_accounts(client: LdapClient, spec: Mapping[str, Any]) -> list[Spec
             key = (name.lower(), domain.dn.lower())
             if key not in seen:
                 try:
-                    find_gmsas(client, domain, [account_name(name)], own=domain.dn.lower() == own_dn)
+                    find_gmsas(
+                        client,
+                        domain,
+                        [gmsa_name_rule(name, error=CredentialSpecError)],
+                        own=domain.dn.lower() == own_dn,
+                    )
                     seen[key] = None
                 except CredentialSpecError as exc:
                     seen[key] = exc.message.rstrip(".")

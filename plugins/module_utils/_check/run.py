@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .._credspec import DomainIdentity, account_name
+from .._credspec import CredentialSpecError, DomainIdentity
+from .._rules import gmsa_name as gmsa_name_rule
 from .access import evaluate_host_access, evaluate_membership_access, evaluate_ticket_refresh
 from .credspec import evaluate_credential_spec, evaluate_spec_accounts, load_credential_spec
 from .findings import Finding
@@ -43,7 +44,7 @@ def run_checks(reader: CheckReader, request: CheckRequest, now: datetime) -> lis
     ``reader`` is the I/O edge (:class:`LdapCheckReader` in the module); ``now`` is aware UTC.
     """
     domain = reader.domain
-    name = account_name(request.name)
+    name = gmsa_name_rule(request.name, option="name", error=CredentialSpecError)
     keys = reader.root_keys()
     findings = [evaluate_kds(keys, now)]
     gmsa = reader.gmsa(name)

@@ -306,6 +306,6 @@ def test_the_windows_rules_come_last_with_the_bare_name():
 
 def test_a_bad_name_fails_before_anything_is_read():
     reader = FakeReader()
-    with pytest.raises(CredentialSpecError, match="contains '\\\\'"):
+    with pytest.raises(CredentialSpecError, match="contains characters AD forbids"):
         run_checks(reader, CheckRequest(name="CONTOSO\\WebApp01"), NOW)
     assert reader.calls == []
