@@ -14,7 +14,6 @@ import json
 import os
 import re
 import struct
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -24,7 +23,7 @@ from ._credspec import CredentialSpecError, DomainIdentity, account_name, parse_
 from ._credspec_ad import GMSA_CLASS, Forest, find_gmsas
 from ._errors import GmsaError
 from ._kds import RootKey, filetime_to_datetime, iso, managed_password_key_id, preferred_key, read_root_keys
-from ._ldap import Entry, LdapClient, _gss_message, escape_filter, gssapi
+from ._ldap import Entry, KeytabCredential, LdapClient, _gss_message, escape_filter, gssapi
 from ._sd import (
     ACCESS_ALLOWED_ACE_TYPE,
     ACCESS_ALLOWED_OBJECT_ACE_TYPE,
@@ -653,27 +652,6 @@ def _path_edges(host: HostFacts, path: Sequence[GroupFacts]) -> list[tuple[Group
 # -- proofs with the host's credentials -----------------------------------------------------------------------
 
 
-class _KeytabClient(LdapClient):
-    """An LdapClient that binds with Kerberos keys from a client keytab instead of a password."""
-
-    def __init__(self, options: Any, keytab: str) -> None:
-        super().__init__(options)
-        self.keytab = keytab
-
-    def _kerberos_credentials(self) -> Any:
-        if gssapi is None:
-            raise GmsaError("host_keytab needs the gssapi Python library.", hint="pip install gssapi")
-        name = gssapi.Name(self.options.username, gssapi.NameType.user)
-        # A private in-memory cache: the host's tickets never land in the user's ticket cache or on disk.
-        store = {b"client_keytab": self.keytab.encode(), b"ccache": f"MEMORY:gmsa_check_{uuid.uuid4().hex}".encode()}
-        try:
-            return gssapi.raw.acquire_cred_from(store, name, usage="initiate").creds
-        except gssapi.exceptions.GSSError as exc:
-            raise GmsaError(
-                f"No Kerberos credentials for {self.options.username} from the keytab: {_gss_message(exc)}."
-            ) from None
-
-
 def current_password(blob: bytes) -> bytes:
     """The current password of an MSDS-MANAGEDPASSWORD_BLOB (MS-ADTS 2.2.19), without its NUL terminator.
 
@@ -715,7 +693,7 @@ def prove_password_retrieval(
             username=f"{sam}@{domain.dns_name.upper()}",
             password=None,
         )
-        host_client: LdapClient = _KeytabClient(options, host_keytab)
+        host_client = LdapClient(options, KeytabCredential(options.username or sam, host_keytab))
         how = "Kerberos with its keytab"
     else:
         options = replace(
