@@ -8,36 +8,13 @@ carries it.
 from __future__ import annotations
 
 import struct
-import uuid
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from .._errors import GmsaError
-from .._ldap import LdapClient, _gss_message, gssapi
+from .._ldap import KeytabCredential, LdapClient, gss_message, gssapi
 from .access import PURGE
 from .findings import ERROR, WARNING, Finding, ok
 from .gmsa import GmsaFacts
-
-
-class _KeytabClient(LdapClient):
-    """An LdapClient that binds with Kerberos keys from a client keytab instead of a password."""
-
-    def __init__(self, options: Any, keytab: str) -> None:
-        super().__init__(options)
-        self.keytab = keytab
-
-    def _kerberos_credentials(self) -> Any:
-        if gssapi is None:
-            raise GmsaError("host_keytab needs the gssapi Python library.", hint="pip install gssapi")
-        name = gssapi.Name(self.options.username, gssapi.NameType.user)
-        # A private in-memory cache: the host's tickets never land in the user's ticket cache or on disk.
-        store = {b"client_keytab": self.keytab.encode(), b"ccache": f"MEMORY:gmsa_check_{uuid.uuid4().hex}".encode()}
-        try:
-            return gssapi.raw.acquire_cred_from(store, name, usage="initiate").creds
-        except gssapi.exceptions.GSSError as exc:
-            raise GmsaError(
-                f"No Kerberos credentials for {self.options.username} from the keytab: {_gss_message(exc)}."
-            ) from None
 
 
 def current_password(blob: bytes) -> bytes:
@@ -74,14 +51,15 @@ def prove_password_retrieval(
     check, domain = "host_password_retrieval", client.domain
     sam = host.rstrip("$") + "$"
     if host_keytab:
+        principal = f"{sam}@{domain.dns_name.upper()}"
         options = replace(
             client.options,
             server=(client.server_name,),
             auth_protocol="kerberos",
-            username=f"{sam}@{domain.dns_name.upper()}",
+            username=principal,
             password=None,
         )
-        host_client: LdapClient = _KeytabClient(options, host_keytab)
+        host_client = LdapClient(options, KeytabCredential(principal, host_keytab))
         how = "Kerberos with its keytab"
     else:
         options = replace(
@@ -183,7 +161,7 @@ def prove_kerberos(gmsa: GmsaFacts, realm: str, password: bytes | None) -> Findi
         return Finding(
             check,
             ERROR,
-            f"Kerberos refused {step} with the retrieved password: {_gss_message(exc)}.",
+            f"Kerberos refused {step} with the retrieved password: {gss_message(exc)}.",
             "Check that the gMSA is enabled (gmsa_enabled), that its SPNs are unique (gmsa_spn_duplicates), that "
             "krb5.conf maps the domain to its KDCs, and that clocks agree within 5 minutes; in a container, "
             "klist get krbtgt shows the same.",
