@@ -55,14 +55,8 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._sd import (
 )
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=timezone.utc)
+# The SIDs of the objects below are of the contoso fixture's domain (tests/unit/conftest.py).
 DOMAIN_SID = "S-1-5-21-702590844-1001920913-2680819671"
-DOMAIN = DomainIdentity(
-    dns_name="contoso.com",
-    netbios_name="CONTOSO",
-    sid=DOMAIN_SID,
-    guid="56d9b66c-d746-4f87-bd26-26760cfdca2e",
-    forest_dns_name="contoso.com",
-)
 CHILD = DomainIdentity(
     dns_name="emea.contoso.com",
     netbios_name="EMEA",
@@ -367,14 +361,14 @@ def test_proof_target_spn():
 # -- credential spec --------------------------------------------------------------------------------------------
 
 
-def spec(**join) -> dict:
-    document = build_credential_spec("WebApp01", DOMAIN)
+def spec(domain: DomainIdentity, **join) -> dict:
+    document = build_credential_spec("WebApp01", domain)
     document["DomainJoinConfig"].update(join)
     return document
 
 
-def test_correct_spec_is_all_ok():
-    findings = evaluate_credential_spec(spec(), "WebApp01", DOMAIN)
+def test_correct_spec_is_all_ok(contoso):
+    findings = evaluate_credential_spec(spec(contoso), "WebApp01", contoso)
     assert {f.status for f in findings} == {"ok"}
     assert [f.id for f in findings] == [
         "credential_spec_sid",
@@ -387,17 +381,21 @@ def test_correct_spec_is_all_ok():
     ]
 
 
-def test_spec_with_the_gmsa_sid():
+def test_spec_with_the_gmsa_sid(contoso):
     findings = statuses(
-        evaluate_credential_spec(spec(Sid=f"{DOMAIN_SID}-1104"), "WebApp01", DOMAIN, f"{DOMAIN_SID}-1104")
+        evaluate_credential_spec(spec(contoso, Sid=f"{DOMAIN_SID}-1104"), "WebApp01", contoso, f"{DOMAIN_SID}-1104")
     )
     assert findings["credential_spec_sid"] == "error"
-    message = evaluate_credential_spec(spec(Sid=f"{DOMAIN_SID}-1104"), "WebApp01", DOMAIN, f"{DOMAIN_SID}-1104")[0]
+    message = evaluate_credential_spec(
+        spec(contoso, Sid=f"{DOMAIN_SID}-1104"), "WebApp01", contoso, f"{DOMAIN_SID}-1104"
+    )[0]
     assert "holds the gMSA's own SID" in message.message
 
 
-def test_spec_with_swapped_names():
-    findings = evaluate_credential_spec(spec(DnsName="CONTOSO", NetBiosName="contoso.com"), "WebApp01", DOMAIN)
+def test_spec_with_swapped_names(contoso):
+    findings = evaluate_credential_spec(
+        spec(contoso, DnsName="CONTOSO", NetBiosName="contoso.com"), "WebApp01", contoso
+    )
     bad = {f.id: f.message for f in findings if f.status == "error"}
     assert set(bad) == {"credential_spec_dns_name", "credential_spec_netbios_name"}
     assert "look swapped" in bad["credential_spec_dns_name"]
@@ -428,10 +426,10 @@ def test_machine_account_name(value, status, text):
     assert text in finding.message
 
 
-def test_spec_missing_netbios_scope():
-    document = spec()
+def test_spec_missing_netbios_scope(contoso):
+    document = spec(contoso)
     document["ActiveDirectoryConfig"]["GroupManagedServiceAccounts"].pop(1)
-    finding = {f.id: f for f in evaluate_credential_spec(document, "WebApp01", DOMAIN)}["credential_spec_scopes"]
+    finding = {f.id: f for f in evaluate_credential_spec(document, "WebApp01", contoso)}["credential_spec_scopes"]
     assert finding.status == "error"
     assert "Scope CONTOSO" in finding.message
 
@@ -443,8 +441,8 @@ def test_spec_accounts():
     assert "Gone (CONTOSO): gMSA 'Gone' does not exist" in finding.message
 
 
-def test_load_credential_spec(tmp_path):
-    document, problem = load_credential_spec(spec())
+def test_load_credential_spec(tmp_path, contoso):
+    document, problem = load_credential_spec(spec(contoso))
     assert problem is None and document["DomainJoinConfig"]["MachineAccountName"] == "WebApp01"
     missing, problem = load_credential_spec(path=str(tmp_path / "none.json"))
     assert missing is None and problem.status == "error" and "Cannot read" in problem.message
