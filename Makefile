@@ -55,7 +55,8 @@ format-check: venv
 	$(BIN)/ruff check $(PY_DIRS)
 	$(BIN)/ruff format --check $(PY_DIRS)
 
-unit: setup
+# Pure logic only: needs the virtual environment, not root, Samba or a network namespace.
+unit: venv
 	$(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
 
 sanity: setup
