@@ -62,8 +62,10 @@ unit: venv
 sanity: setup
 	PYTHON=$(BIN)/python scripts/sanity.sh
 
+# ansible-lint (production profile), then mypy over plugins/module_utils and plugins/filter (mypy.ini).
 lint: setup
 	scripts/lint.sh
+	$(BIN)/mypy
 
 # A fresh domain for every run: the targets start from what provisioning creates.
 integration: setup
