@@ -55,14 +55,17 @@ format-check: venv
 	$(BIN)/ruff check $(PY_DIRS)
 	$(BIN)/ruff format --check $(PY_DIRS)
 
-unit: setup
+# Pure logic only: needs the virtual environment, not root, Samba or a network namespace.
+unit: venv
 	$(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
 
 sanity: setup
 	PYTHON=$(BIN)/python scripts/sanity.sh
 
+# ansible-lint (production profile), then mypy over plugins/module_utils and plugins/filter (mypy.ini).
 lint: setup
 	scripts/lint.sh
+	$(BIN)/mypy
 
 # A fresh domain for every run: the targets start from what provisioning creates.
 integration: setup

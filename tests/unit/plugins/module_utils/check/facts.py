@@ -1,8 +1,8 @@
 # Copyright: Contributors to the wincontainers.gmsa collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The facts the check tests start from: a CONTOSO domain, gMSA WebApp01, host HOST01 and its groups.
+"""The facts the check tests start from: gMSA WebApp01, host HOST01 and its groups.
 
-Each builder returns the healthy case; keyword arguments change one fact.
+Each builder returns the healthy case; keyword arguments change one fact. The domain is the ``contoso`` fixture.
 """
 
 from __future__ import annotations
@@ -26,14 +26,8 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._sd import (
 )
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=timezone.utc)
+# The SIDs of the objects below are of the contoso fixture's domain (tests/unit/conftest.py).
 DOMAIN_SID = "S-1-5-21-702590844-1001920913-2680819671"
-DOMAIN = DomainIdentity(
-    dns_name="contoso.com",
-    netbios_name="CONTOSO",
-    sid=DOMAIN_SID,
-    guid="56d9b66c-d746-4f87-bd26-26760cfdca2e",
-    forest_dns_name="contoso.com",
-)
 CHILD = DomainIdentity(
     dns_name="emea.contoso.com",
     netbios_name="EMEA",
@@ -92,7 +86,7 @@ def key(start: datetime, key_id: str = "22d55d7b-5973-99d3-b397-f2d8398de064") -
     return RootKey(key_id, f"CN={key_id}", start, start, None)
 
 
-def spec(**join) -> dict:
-    document = build_credential_spec("WebApp01", DOMAIN)
+def spec(domain: DomainIdentity, **join) -> dict:
+    document = build_credential_spec("WebApp01", domain)
     document["DomainJoinConfig"].update(join)
     return document

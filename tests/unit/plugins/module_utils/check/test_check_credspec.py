@@ -15,15 +15,14 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._check.credspec
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec import build_credential_spec
 from ansible_collections.wincontainers.gmsa.tests.unit.plugins.module_utils.check.facts import (
     CHILD,
-    DOMAIN,
     DOMAIN_SID,
     spec,
     statuses,
 )
 
 
-def test_correct_spec_is_all_ok():
-    findings = evaluate_credential_spec(spec(), "WebApp01", DOMAIN)
+def test_correct_spec_is_all_ok(contoso):
+    findings = evaluate_credential_spec(spec(contoso), "WebApp01", contoso)
     assert {f.status for f in findings} == {"ok"}
     assert [f.id for f in findings] == [
         "credential_spec_sid",
@@ -36,17 +35,21 @@ def test_correct_spec_is_all_ok():
     ]
 
 
-def test_spec_with_the_gmsa_sid():
+def test_spec_with_the_gmsa_sid(contoso):
     findings = statuses(
-        evaluate_credential_spec(spec(Sid=f"{DOMAIN_SID}-1104"), "WebApp01", DOMAIN, f"{DOMAIN_SID}-1104")
+        evaluate_credential_spec(spec(contoso, Sid=f"{DOMAIN_SID}-1104"), "WebApp01", contoso, f"{DOMAIN_SID}-1104")
     )
     assert findings["credential_spec_sid"] == "error"
-    message = evaluate_credential_spec(spec(Sid=f"{DOMAIN_SID}-1104"), "WebApp01", DOMAIN, f"{DOMAIN_SID}-1104")[0]
+    message = evaluate_credential_spec(
+        spec(contoso, Sid=f"{DOMAIN_SID}-1104"), "WebApp01", contoso, f"{DOMAIN_SID}-1104"
+    )[0]
     assert "holds the gMSA's own SID" in message.message
 
 
-def test_spec_with_swapped_names():
-    findings = evaluate_credential_spec(spec(DnsName="CONTOSO", NetBiosName="contoso.com"), "WebApp01", DOMAIN)
+def test_spec_with_swapped_names(contoso):
+    findings = evaluate_credential_spec(
+        spec(contoso, DnsName="CONTOSO", NetBiosName="contoso.com"), "WebApp01", contoso
+    )
     bad = {f.id: f.message for f in findings if f.status == "error"}
     assert set(bad) == {"credential_spec_dns_name", "credential_spec_netbios_name"}
     assert "look swapped" in bad["credential_spec_dns_name"]
@@ -77,10 +80,10 @@ def test_machine_account_name(value, status, text):
     assert text in finding.message
 
 
-def test_spec_missing_netbios_scope():
-    document = spec()
+def test_spec_missing_netbios_scope(contoso):
+    document = spec(contoso)
     document["ActiveDirectoryConfig"]["GroupManagedServiceAccounts"].pop(1)
-    finding = {f.id: f for f in evaluate_credential_spec(document, "WebApp01", DOMAIN)}["credential_spec_scopes"]
+    finding = {f.id: f for f in evaluate_credential_spec(document, "WebApp01", contoso)}["credential_spec_scopes"]
     assert finding.status == "error"
     assert "Scope CONTOSO" in finding.message
 
@@ -92,8 +95,8 @@ def test_spec_accounts():
     assert "Gone (CONTOSO): gMSA 'Gone' does not exist" in finding.message
 
 
-def test_load_credential_spec(tmp_path):
-    document, problem = load_credential_spec(spec())
+def test_load_credential_spec(tmp_path, contoso):
+    document, problem = load_credential_spec(spec(contoso))
     assert problem is None and document["DomainJoinConfig"]["MachineAccountName"] == "WebApp01"
     missing, problem = load_credential_spec(path=str(tmp_path / "none.json"))
     assert missing is None and problem.status == "error" and "Cannot read" in problem.message

@@ -25,7 +25,6 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._check.reader i
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec import CredentialSpecError, DomainIdentity
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._kds import RootKey
 from ansible_collections.wincontainers.gmsa.tests.unit.plugins.module_utils.check.facts import (
-    DOMAIN,
     DOMAIN_SID,
     NOW,
     gmsa,
@@ -43,7 +42,7 @@ PASSWORD = b"\x01\xd8secret-gmsa-password\x00\x00"
 class FakeReader:
     """A CheckReader that answers from plain facts and records each question (method and argument)."""
 
-    domain: DomainIdentity = DOMAIN
+    domain: DomainIdentity
     keys: list[RootKey] = field(default_factory=lambda: [key(NOW - timedelta(days=30), KEY_ID)])
     accounts: dict[str, GmsaFacts] = field(default_factory=lambda: {"webapp01": gmsa(password_key_id=KEY_ID)})
     holders: dict[str, list[str]] = field(default_factory=dict)
@@ -101,12 +100,12 @@ def asked(reader: FakeReader) -> list[str]:
     return [method for method, _argument in reader.calls]
 
 
-def everything(**changes: Any) -> CheckRequest:
+def everything(domain: DomainIdentity, **changes: Any) -> CheckRequest:
     request = CheckRequest(
         name="WebApp01$",
         host="HOST01",
         host_keytab="/etc/host01.keytab",
-        credential_spec=spec(),
+        credential_spec=spec(domain),
         windows_build=17763,
         isolation="process",
         kerberos_proof=True,
@@ -114,14 +113,14 @@ def everything(**changes: Any) -> CheckRequest:
     return replace(request, **changes)
 
 
-def test_the_fake_is_a_check_reader():
-    reader: CheckReader = FakeReader()
+def test_the_fake_is_a_check_reader(contoso):
+    reader: CheckReader = FakeReader(contoso)
     assert reader.domain.dns_name == "contoso.com"
 
 
-def test_a_healthy_setup_runs_every_check_in_the_guides_order():
-    reader = FakeReader()
-    findings = run_checks(reader, everything(), NOW)
+def test_a_healthy_setup_runs_every_check_in_the_guides_order(contoso):
+    reader = FakeReader(contoso)
+    findings = run_checks(reader, everything(contoso), NOW)
     assert [(f.id, f.status) for f in findings] == [
         ("kds_root_key", "ok"),
         ("gmsa_exists", "ok"),
@@ -162,44 +161,44 @@ def test_a_healthy_setup_runs_every_check_in_the_guides_order():
     assert "through group membership HOST01$ -> Inner -> Hosts (nested groups)" in findings[7].message
 
 
-def test_the_groups_asked_for_are_the_token_and_the_allowed_sids():
-    reader = FakeReader()
+def test_the_groups_asked_for_are_the_token_and_the_allowed_sids(contoso):
+    reader = FakeReader(contoso)
     run_checks(reader, CheckRequest(name="WebApp01", host="HOST01"), NOW)
     wanted = dict(reader.calls)["groups"]
     assert wanted[: len(host().token_sids())] == host().token_sids()
     assert wanted[len(host().token_sids()) :] == [f"{DOMAIN_SID}-1105"]
 
 
-def test_the_password_reaches_the_kerberos_proof_and_is_then_dropped():
-    reader = FakeReader()
-    findings = run_checks(reader, everything(), NOW)
+def test_the_password_reaches_the_kerberos_proof_and_is_then_dropped(contoso):
+    reader = FakeReader(contoso)
+    findings = run_checks(reader, everything(contoso), NOW)
     assert ("kerberos", PASSWORD) in reader.calls
     assert [proof.password for proof in reader.issued] == [None]
     text = json.dumps([f.as_dict() for f in findings])
     assert "secret-gmsa-password" not in text
 
 
-def test_a_refused_password_makes_the_kerberos_proof_fail_without_one():
-    reader = FakeReader(password=None)
-    findings = {f.id: f.status for f in run_checks(reader, everything(), NOW)}
+def test_a_refused_password_makes_the_kerberos_proof_fail_without_one(contoso):
+    reader = FakeReader(contoso, password=None)
+    findings = {f.id: f.status for f in run_checks(reader, everything(contoso), NOW)}
     assert findings["host_password_retrieval"] == "error"
     assert findings["gmsa_kerberos"] == "error"
     assert ("kerberos", None) in reader.calls
 
 
-def test_no_proof_without_a_host_secret_and_no_kerberos_proof_unless_asked():
-    reader = FakeReader()
-    run_checks(reader, everything(host_keytab=None), NOW)
+def test_no_proof_without_a_host_secret_and_no_kerberos_proof_unless_asked(contoso):
+    reader = FakeReader(contoso)
+    run_checks(reader, everything(contoso, host_keytab=None), NOW)
     assert "password_retrieval" not in asked(reader) and "kerberos" not in asked(reader)
-    reader = FakeReader()
-    findings = run_checks(reader, everything(host_keytab=None, host_password="pw", kerberos_proof=False), NOW)
+    reader = FakeReader(contoso)
+    findings = run_checks(reader, everything(contoso, host_keytab=None, host_password="pw", kerberos_proof=False), NOW)
     assert dict(reader.calls)["password_retrieval"] == ("WebApp01$", "HOST01$", "pw", None)
     assert "kerberos" not in asked(reader)
     assert "gmsa_kerberos" not in {f.id for f in findings}
 
 
-def test_only_the_gmsa_is_checked_when_nothing_else_is_asked():
-    reader = FakeReader()
+def test_only_the_gmsa_is_checked_when_nothing_else_is_asked(contoso):
+    reader = FakeReader(contoso)
     findings = run_checks(reader, CheckRequest(name="webapp01"), NOW)
     assert [f.id for f in findings] == [
         "kds_root_key",
@@ -212,9 +211,9 @@ def test_only_the_gmsa_is_checked_when_nothing_else_is_asked():
     assert asked(reader) == ["root_keys", "gmsa", "spn_holders"]
 
 
-def test_a_missing_gmsa_stops_its_own_checks_and_the_hosts_access_checks():
-    reader = FakeReader(accounts={})
-    findings = run_checks(reader, everything(), NOW)
+def test_a_missing_gmsa_stops_its_own_checks_and_the_hosts_access_checks(contoso):
+    reader = FakeReader(contoso, accounts={})
+    findings = run_checks(reader, everything(contoso), NOW)
     assert [(f.id, f.status) for f in findings][:3] == [
         ("kds_root_key", "ok"),
         ("gmsa_exists", "error"),
@@ -228,9 +227,9 @@ def test_a_missing_gmsa_stops_its_own_checks_and_the_hosts_access_checks():
     assert worst(findings) == "error"
 
 
-def test_an_account_that_is_not_a_gmsa_is_reported_and_not_checked_further():
+def test_an_account_that_is_not_a_gmsa_is_reported_and_not_checked_further(contoso):
     user = gmsa(object_classes=("top", "person", "user"), sam_account_name="WebApp01")
-    reader = FakeReader(accounts={"webapp01": user})
+    reader = FakeReader(contoso, accounts={"webapp01": user})
     findings = run_checks(reader, CheckRequest(name="WebApp01", host="HOST01"), NOW)
     assert [(f.id, f.status) for f in findings] == [
         ("kds_root_key", "ok"),
@@ -241,17 +240,18 @@ def test_an_account_that_is_not_a_gmsa_is_reported_and_not_checked_further():
     assert "spn_holders" not in asked(reader)
 
 
-def test_a_missing_host_skips_the_access_checks():
-    reader = FakeReader(hosts={})
-    findings = run_checks(reader, everything(), NOW)
+def test_a_missing_host_skips_the_access_checks(contoso):
+    reader = FakeReader(contoso, hosts={})
+    findings = run_checks(reader, everything(contoso), NOW)
     by_id = {f.id: f for f in findings}
     assert by_id["host_exists"].status == "error"
     assert "host_allowed" not in by_id and "host_password_retrieval" not in by_id
     assert "groups" not in asked(reader)
 
 
-def test_facts_from_the_reader_drive_the_findings():
+def test_facts_from_the_reader_drive_the_findings(contoso):
     reader = FakeReader(
+        contoso,
         keys=[],
         accounts={"webapp01": gmsa(user_account_control=4098, password_key_id="00000000-0000-0000-0000-000000000000")},
         holders={"host/webapp01.contoso.com": ["CN=OLDWEB,CN=Computers,DC=contoso,DC=com"]},
@@ -270,33 +270,33 @@ def test_facts_from_the_reader_drive_the_findings():
     }
 
 
-def test_the_spec_is_checked_against_the_readers_domain_and_the_gmsas_sid():
-    reader = FakeReader(listed_accounts=[SpecAccount("Gone", "contoso.com", "gMSA 'Gone' does not exist")])
-    bad = spec(Sid=f"{DOMAIN_SID}-1104")
+def test_the_spec_is_checked_against_the_readers_domain_and_the_gmsas_sid(contoso):
+    reader = FakeReader(contoso, listed_accounts=[SpecAccount("Gone", "contoso.com", "gMSA 'Gone' does not exist")])
+    bad = spec(contoso, Sid=f"{DOMAIN_SID}-1104")
     findings = {f.id: f for f in run_checks(reader, CheckRequest(name="WebApp01", credential_spec=bad), NOW)}
     assert "holds the gMSA's own SID" in findings["credential_spec_sid"].message
     assert findings["credential_spec_accounts"].status == "error"
     assert dict(reader.calls)["spec_accounts"] == "WebApp01"
 
 
-def test_a_spec_file_that_cannot_be_read_is_one_finding(tmp_path):
-    reader = FakeReader()
+def test_a_spec_file_that_cannot_be_read_is_one_finding(tmp_path, contoso):
+    reader = FakeReader(contoso)
     request = CheckRequest(name="WebApp01", credential_spec_path=str(tmp_path / "missing.json"))
     findings = run_checks(reader, request, NOW)
     assert (findings[-1].id, findings[-1].status) == ("credential_spec", "error")
     assert "spec_accounts" not in asked(reader)
 
 
-def test_a_spec_file_is_read_from_its_path(tmp_path):
+def test_a_spec_file_is_read_from_its_path(tmp_path, contoso):
     path = tmp_path / "contoso_webapp01.json"
-    path.write_text(json.dumps(spec()))
-    findings = run_checks(FakeReader(), CheckRequest(name="WebApp01", credential_spec_path=str(path)), NOW)
+    path.write_text(json.dumps(spec(contoso)))
+    findings = run_checks(FakeReader(contoso), CheckRequest(name="WebApp01", credential_spec_path=str(path)), NOW)
     assert {f.status for f in findings if f.id.startswith("credential_spec")} == {"ok"}
 
 
-def test_the_windows_rules_come_last_with_the_bare_name():
+def test_the_windows_rules_come_last_with_the_bare_name(contoso):
     request = CheckRequest(name="WebApp01$", windows_build=14393, container_hostname="x")
-    findings = run_checks(FakeReader(), request, NOW)
+    findings = run_checks(FakeReader(contoso), request, NOW)
     assert [(f.id, f.status) for f in findings[-2:]] == [
         ("container_hostname", "error"),
         ("container_gmsa_sharing", "warning"),
@@ -304,8 +304,8 @@ def test_the_windows_rules_come_last_with_the_bare_name():
     assert "differs from the gMSA name WebApp01:" in findings[-2].message
 
 
-def test_a_bad_name_fails_before_anything_is_read():
-    reader = FakeReader()
+def test_a_bad_name_fails_before_anything_is_read(contoso):
+    reader = FakeReader(contoso)
     with pytest.raises(CredentialSpecError, match="contains characters AD forbids"):
         run_checks(reader, CheckRequest(name="CONTOSO\\WebApp01"), NOW)
     assert reader.calls == []
