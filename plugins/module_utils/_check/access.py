@@ -166,7 +166,7 @@ def evaluate_ticket_refresh(
     if not decision.allowed or decision.no_dacl:
         return None
     check, name = "host_ticket_refresh", host.sam_account_name
-    sid = decision.deciding_sid
+    sid = decision.deciding_sid or ""  # an allowed decision with a DACL always names the deciding SID
     if sid in (host.sid, *WELL_KNOWN_TOKEN_SIDS):
         return ok(check, f"Access of {name} does not depend on group membership: no ticket refresh needed.")
     fix = f"Run {PURGE} on {name.rstrip('$')} (as administrator) or restart it, then Test-ADServiceAccount."
@@ -176,13 +176,14 @@ def evaluate_ticket_refresh(
         return Finding(
             check,
             WARNING,
-            f"Cannot tell when {name} became a member of {_named(sid or '', groups, host)}: if that was after the "
+            f"Cannot tell when {name} became a member of {_named(sid, groups, host)}: if that was after the "
             "host last started, its Kerberos tickets do not carry the membership yet.",
             fix,
         )
-    if not times:
+    known = [(when, exact) for when, exact in times if when is not None]
+    if not known:
         return ok(check, f"Access of {name} comes from its primary group, which its tickets always carry.")
-    changed, exact = max(times, key=lambda t: t[0])
+    changed, exact = max(known, key=lambda t: t[0])
     what = "the membership was added" if exact else "a group on its membership path last changed"
     if host.last_logon is None:
         return Finding(

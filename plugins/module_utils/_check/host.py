@@ -103,10 +103,11 @@ def read_host(client: LdapClient, host: str) -> HostFacts | None:
     else:
         found = client.search(client.domain.domain_dn, _host_filter(host), HOST_ATTRIBUTES)
         entry = found[0] if found else None
-    if entry is None or entry.first("objectSid") is None:
+    object_sid = entry.first("objectSid") if entry is not None else None
+    if entry is None or object_sid is None:
         return None
     token = client.read(entry.dn, ["tokenGroups"])
-    sid = sid_from_bytes(entry.first("objectSid"))
+    sid = sid_from_bytes(object_sid)
     primary = entry.integer("primaryGroupID")
     logons = [t for t in (_filetime(entry.integer("lastLogonTimestamp")), _filetime(entry.integer("lastLogon"))) if t]
     return HostFacts(
@@ -159,7 +160,10 @@ def read_groups(client: LdapClient, sids: Iterable[str]) -> dict[str, GroupFacts
     )
     groups = {}
     for entry in entries:
-        sid = sid_from_bytes(entry.first("objectSid"))
+        object_sid = entry.first("objectSid")
+        if object_sid is None:  # the filter asks for objectSid values, so every match has one
+            continue
+        sid = sid_from_bytes(object_sid)
         groups[sid] = GroupFacts(
             dn=entry.dn,
             sid=sid,

@@ -50,11 +50,13 @@ def prove_password_retrieval(
     """Bind as the container host over the encrypted connection and read msDS-ManagedPassword, as it would."""
     check, domain = "host_password_retrieval", client.domain
     sam = host.rstrip("$") + "$"
+    # The same DC as the checks: the host's bind must see what they saw.
+    server = (client.server_name,) if client.server_name else client.options.server
     if host_keytab:
         principal = f"{sam}@{domain.dns_name.upper()}"
         options = replace(
             client.options,
-            server=(client.server_name,),
+            server=server,
             auth_protocol="kerberos",
             username=principal,
             password=None,
@@ -64,7 +66,7 @@ def prove_password_retrieval(
     else:
         options = replace(
             client.options,
-            server=(client.server_name,),
+            server=server,
             auth_protocol="simple",
             username=f"{domain.netbios_name}\\{sam}",
             password=host_password,
@@ -142,9 +144,11 @@ def prove_kerberos(gmsa: GmsaFacts, realm: str, password: bytes | None) -> Findi
     target = proof_target_spn(gmsa)
     step = f"a TGT as {principal}"
     try:
-        creds = gssapi.raw.acquire_cred_with_password(
-            gssapi.Name(principal, gssapi.NameType.user), kerberos_secret(password), usage="initiate"
-        ).creds
+        creds = gssapi.Credentials(
+            base=gssapi.raw.acquire_cred_with_password(
+                gssapi.Name(principal, gssapi.NameType.user), kerberos_secret(password), usage="initiate"
+            ).creds
+        )
         if target is None:
             return Finding(
                 check,
