@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .._credspec_ad import GMSA_CLASS
 from .._kds import managed_password_key_id
 from .._ldap import Entry, LdapClient, escape_filter
+from .._lookup import find_by_sam_account_name
 from .._sid import sid_from_bytes
 from .findings import ERROR, Finding, ok
 
@@ -65,13 +66,10 @@ class GmsaFacts:
 
 
 def read_gmsa(client: LdapClient, name: str) -> GmsaFacts | None:
-    """The account named ``name`` (with or without ``$``; a gMSA or whatever else holds the name)."""
-    value = escape_filter(name)
-    entries = client.search(
-        client.domain.domain_dn, f"(|(sAMAccountName={value}$)(sAMAccountName={value}))", GMSA_ATTRIBUTES
-    )
-    facts = [GmsaFacts.from_entry(e) for e in entries]
-    return next((f for f in facts if f.is_gmsa), facts[0] if facts else None)
+    """The account named ``name`` (``name$`` or ``name``; a gMSA, or whatever else holds the name), one search."""
+    found = find_by_sam_account_name(client, [name], GMSA_CLASS, suffix="$", attributes=GMSA_ATTRIBUTES, bare_too=True)
+    entry = found.entry(name) or found.conflict(name)
+    return GmsaFacts.from_entry(entry) if entry is not None else None
 
 
 def evaluate_gmsa(name: str, gmsa: GmsaFacts | None, domain_dns: str) -> Finding:
