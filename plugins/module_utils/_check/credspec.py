@@ -11,8 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .. import _rules as rules
 from .._credspec import CredentialSpecError, DomainIdentity, parse_credential_spec
 from .._credspec_ad import Forest, find_gmsas
+from .._errors import ValidationError
 from .._ldap import LdapClient
 from .._rules import gmsa_name as gmsa_name_rule
 from .findings import ERROR, Finding, ok
@@ -49,6 +51,23 @@ def _spec_field(check: str, label: str, have: str, want: str, name: str, extra: 
     return Finding(check, ERROR, f"{label} is {have!r}, but AD says {want!r}.{extra}", _SPEC_FIX.format(name=name))
 
 
+def _domain_sid_problem(value: str) -> str | None:
+    """Why ``value`` is not a domain SID at all (not a SID, or an account's SID), by the shared rule; else None."""
+    try:
+        rules.domain_sid(value, what="The value")
+    except ValidationError as exc:
+        return exc.message
+    return None
+
+
+def _guid_text(value: Any) -> str:
+    """A GUID as the shared rule writes it (lower case, no braces), or the value as given when it is no GUID."""
+    try:
+        return rules.guid(value)
+    except ValidationError:
+        return str(value)
+
+
 def evaluate_credential_spec(
     spec: Mapping[str, Any], gmsa_name: str, domain: DomainIdentity, gmsa_sid: str | None = None
 ) -> list[Finding]:
@@ -64,7 +83,7 @@ def evaluate_credential_spec(
         elif sid.upper().startswith(domain.sid.upper() + "-"):
             why = " It holds the SID of an account of the domain, not the domain's SID."
         else:
-            why = " It belongs to another domain."
+            why = " " + (_domain_sid_problem(sid) or "It belongs to another domain.")
         findings.append(
             Finding(
                 "credential_spec_sid",
@@ -73,7 +92,7 @@ def evaluate_credential_spec(
                 _SPEC_FIX.format(name=gmsa_name),
             )
         )
-    guid = str(join["Guid"]).strip("{}")
+    guid = _guid_text(join["Guid"])
     findings.append(_spec_field("credential_spec_guid", "DomainJoinConfig.Guid", guid, domain.guid, gmsa_name))
     dns, netbios, tree = str(join["DnsName"]), str(join["NetBiosName"]), str(join["DnsTreeName"])
     names_swapped = dns.lower() == domain.netbios_name.lower() and netbios.lower() == domain.dns_name.lower()

@@ -46,6 +46,36 @@ def test_spec_with_the_gmsa_sid(contoso):
     assert "holds the gMSA's own SID" in message.message
 
 
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("S-1-5-21-1-2-3", "It belongs to another domain."),
+        ("S-1-5-21-1-2-3-1104", "it has a fourth number, the RID 1104, so it is an account's SID."),
+        ("S-1-5-32-544", "is not a domain SID (S-1-5-21- and three numbers)."),
+        ("contoso.com", "is not a SID"),
+    ],
+)
+def test_spec_sid_that_is_not_the_domains_says_what_it_is(contoso, value, why):
+    finding = evaluate_credential_spec(spec(contoso, Sid=value), "WebApp01", contoso)[0]
+    assert finding.status == "error"
+    assert finding.message.startswith(f"DomainJoinConfig.Sid is {value}, but the domain SID is {DOMAIN_SID}.")
+    assert why in finding.message
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        ("{56D9B66C-D746-4F87-BD26-26760CFDCA2E}", "ok"),
+        ("56d9b66c-d746-4f87-bd26-26760cfdca2e", "ok"),
+        ("56d9b66c-d746-4f87-bd26-26760cfdca2f", "error"),
+        ("{not-a-guid}", "error"),
+    ],
+)
+def test_spec_guid_is_compared_in_the_rules_form(contoso, value, status):
+    finding = statuses(evaluate_credential_spec(spec(contoso, Guid=value), "WebApp01", contoso))
+    assert finding["credential_spec_guid"] == status
+
+
 def test_spec_with_swapped_names(contoso):
     findings = evaluate_credential_spec(
         spec(contoso, DnsName="CONTOSO", NetBiosName="contoso.com"), "WebApp01", contoso
