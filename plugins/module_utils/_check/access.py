@@ -107,6 +107,8 @@ def _named(sid: str, groups: Mapping[str, GroupFacts], host: HostFacts) -> str:
 def evaluate_host_access(
     gmsa: GmsaFacts, host: HostFacts, groups: Mapping[str, GroupFacts], decision: AccessDecision
 ) -> Finding:
+    """``host_allowed``: whether and how (directly, primary group, a chain of groups, a well-known SID) the host
+    may retrieve the password, as ``decision`` found; a DACL-less descriptor or a well-known SID is a warning."""
     gmsa_name, host_name = gmsa.sam_account_name, host.sam_account_name
     if decision.no_dacl:
         return Finding(

@@ -139,6 +139,7 @@ def evaluate_credential_spec(
 
 
 def evaluate_machine_account_name(value: str, gmsa_name: str) -> Finding:
+    """``DomainJoinConfig.MachineAccountName`` is the gMSA's sAMAccountName without ``$`` or domain."""
     check = "credential_spec_machine_account_name"
     fix = f"Set MachineAccountName to {gmsa_name} (the sAMAccountName without $ or domain). " + _SPEC_FIX.format(
         name=gmsa_name
@@ -153,6 +154,8 @@ def evaluate_machine_account_name(value: str, gmsa_name: str) -> Finding:
 
 
 def evaluate_scopes(spec: Mapping[str, Any], gmsa_name: str, domain: DomainIdentity) -> Finding:
+    """The primary account has a GroupManagedServiceAccounts entry scoped to the domain's DNS name and one to
+    its NetBIOS name, as New-CredentialSpec writes them."""
     entries = spec["ActiveDirectoryConfig"]["GroupManagedServiceAccounts"]
     scopes = {str(e["Scope"]).lower() for e in entries if str(e["Name"]).rstrip("$").lower() == gmsa_name.lower()}
     missing = [s for s in (domain.dns_name, domain.netbios_name) if s.lower() not in scopes]
@@ -172,6 +175,8 @@ def evaluate_scopes(spec: Mapping[str, Any], gmsa_name: str, domain: DomainIdent
 
 @dataclass(frozen=True)
 class SpecAccount:
+    """A GroupManagedServiceAccounts entry and why it is not a usable gMSA of its scope's domain (None: it is)."""
+
     name: str
     scope: str
     problem: str | None = None
@@ -210,6 +215,7 @@ def read_spec_accounts(client: LdapClient, spec: Mapping[str, Any]) -> list[Spec
 
 
 def evaluate_spec_accounts(accounts: Sequence[SpecAccount]) -> Finding:
+    """``credential_spec_accounts``: every account the spec lists is a gMSA of the domain its Scope names."""
     problems = [f"{a.name} ({a.scope}): {a.problem}" for a in accounts if a.problem]
     if problems:
         return Finding(

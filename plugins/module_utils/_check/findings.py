@@ -26,15 +26,18 @@ class Finding:
 
 
 def ok(check: str, message: str) -> Finding:
+    """A passing finding of ``check``."""
     return Finding(check, OK, message)
 
 
 def worst(findings: Iterable[Finding]) -> str:
+    """The worst status among ``findings``: error, warning, or ok (also for none)."""
     statuses = {f.status for f in findings}
     return next((s for s in (ERROR, WARNING) if s in statuses), OK)
 
 
 def summarize(findings: Sequence[Finding]) -> dict[str, int]:
+    """How many findings have each status: ``{"ok": n, "warning": n, "error": n}``."""
     return {status: sum(1 for f in findings if f.status == status) for status in STATUSES}
 
 

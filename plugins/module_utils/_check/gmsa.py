@@ -10,15 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .._credspec_ad import GMSA_CLASS
+from .._gmsa import UF_ACCOUNTDISABLE
 from .._kds import managed_password_key_id
 from .._ldap import Entry, LdapClient, escape_filter
 from .._lookup import find_by_sam_account_name
 from .._sid import sid_from_bytes
 from .findings import ERROR, Finding, ok
-
-# userAccountControl ACCOUNTDISABLE (MS-ADTS 2.2.16).
-UF_ACCOUNTDISABLE = 0x2
-
 
 GMSA_ATTRIBUTES = (
     "objectClass",
@@ -34,6 +31,12 @@ GMSA_ATTRIBUTES = (
 
 @dataclass(frozen=True)
 class GmsaFacts:
+    """What the checks know of the account holding the gMSA's name (a gMSA, or another object holding it).
+
+    ``sid`` as ``S-1-5-21-...``; ``membership`` the raw ``msDS-GroupMSAMembership`` security descriptor;
+    ``password_key_id`` the KDS root key id of ``msDS-ManagedPasswordId`` (MS-GKDI 2.2.4).
+    """
+
     dn: str
     sam_account_name: str
     object_classes: tuple[str, ...]
@@ -73,6 +76,7 @@ def read_gmsa(client: LdapClient, name: str) -> GmsaFacts | None:
 
 
 def evaluate_gmsa(name: str, gmsa: GmsaFacts | None, domain_dns: str) -> Finding:
+    """``gmsa_exists``: the name is held by a gMSA (objectClass msDS-GroupManagedServiceAccount) of the domain."""
     create = (
         f"Create it with wincontainers.gmsa.gmsa_account (New-ADServiceAccount -Name {name} -DNSHostName "
         f"{name.lower()}.{domain_dns} -PrincipalsAllowedToRetrieveManagedPassword <container host group>)."
@@ -91,6 +95,7 @@ def evaluate_gmsa(name: str, gmsa: GmsaFacts | None, domain_dns: str) -> Finding
 
 
 def evaluate_enabled(gmsa: GmsaFacts) -> Finding:
+    """``gmsa_enabled``: ACCOUNTDISABLE is not set in userAccountControl (MS-ADTS 2.2.16)."""
     if (gmsa.user_account_control or 0) & UF_ACCOUNTDISABLE:
         return Finding(
             "gmsa_enabled",
@@ -112,6 +117,7 @@ def required_spns(gmsa: GmsaFacts) -> list[str]:
 
 
 def evaluate_spns(gmsa: GmsaFacts) -> Finding:
+    """``gmsa_spns``: the gMSA has a dNSHostName and the SPNs of :func:`required_spns` (any case)."""
     name = gmsa.sam_account_name
     have = {s.lower() for s in gmsa.spns}
     missing = [spn for spn in required_spns(gmsa) if spn.lower() not in have]
@@ -152,6 +158,7 @@ def read_spn_holders(client: LdapClient, gmsa: GmsaFacts) -> dict[str, list[str]
 
 
 def evaluate_duplicate_spns(gmsa: GmsaFacts, holders: Mapping[str, Sequence[str]]) -> Finding:
+    """``gmsa_spn_duplicates``: no other object holds one of the gMSA's SPNs (``holders`` from the reader)."""
     name = gmsa.sam_account_name
     duplicates = [(spn, holders[spn.lower()]) for spn in gmsa.spns if holders.get(spn.lower())]
     if duplicates:

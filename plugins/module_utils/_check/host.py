@@ -9,11 +9,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from .._gmsa import UF_ACCOUNTDISABLE
 from .._kds import filetime_to_datetime
 from .._ldap import LdapClient, escape_filter
 from .._sid import normalize_sid, sid_filter_value, sid_from_bytes
 from .findings import ERROR, Finding, ok
-from .gmsa import UF_ACCOUNTDISABLE
 
 # SIDs every domain computer's network logon token holds besides its own and its groups (MS-DTYP 2.4.2.4).
 WELL_KNOWN_TOKEN_SIDS = {
@@ -176,6 +176,7 @@ def read_groups(client: LdapClient, sids: Iterable[str]) -> dict[str, GroupFacts
 
 
 def evaluate_host_exists(host_name: str, host: HostFacts | None, domain_dns: str) -> Finding:
+    """``host_exists``: the host has an enabled computer account in the domain."""
     if host is None:
         return Finding(
             "host_exists",

@@ -12,6 +12,8 @@ from .findings import ERROR, Finding, ok
 
 
 def evaluate_kds(keys: Sequence[RootKey], now: datetime) -> Finding:
+    """``kds_root_key``: a root key is usable at ``now`` (``_kds.USABLE_AFTER`` after its start time), or when
+    one will be."""
     key = preferred_key(list(keys), now)
     if key is None:
         return Finding(

@@ -36,6 +36,8 @@ def current_password(blob: bytes) -> bytes:
 
 @dataclass
 class Proof:
+    """The finding of the password proof, and the password (bytes) for the Kerberos proof, dropped after it."""
+
     finding: Finding
     password: bytes | None = field(default=None, repr=False)
 
