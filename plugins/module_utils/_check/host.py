@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 
 from .._gmsa import UF_ACCOUNTDISABLE
 from .._kds import filetime_to_datetime
-from .._ldap import LdapClient, escape_filter
+from .._ldap import Entry, LdapClient, escape_filter
+from .._lookup import find_by_sam_account_name
 from .._sid import normalize_sid, sid_filter_value, sid_from_bytes
 from .findings import ERROR, Finding, ok
 
@@ -84,12 +85,10 @@ class GroupFacts:
         return (exact, True) if exact else (self.changed, False)
 
 
-def _host_filter(host: str) -> str:
-    if "." in host:
-        label = escape_filter(host.split(".", 1)[0])
-        return f"(&(objectClass=computer)(|(dNSHostName={escape_filter(host)})(sAMAccountName={label}$)))"
-    name = escape_filter(host.rstrip("$"))
-    return f"(&(objectClass=computer)(sAMAccountName={name}$))"
+def _dns_host_filter(host: str) -> str:
+    """A computer by its DNS name: its dNSHostName, or the sAMAccountName of its first label."""
+    label = escape_filter(host.split(".", 1)[0])
+    return f"(&(objectClass=computer)(|(dNSHostName={escape_filter(host)})(sAMAccountName={label}$)))"
 
 
 def read_host(client: LdapClient, host: str) -> HostFacts | None:
@@ -98,11 +97,14 @@ def read_host(client: LdapClient, host: str) -> HostFacts | None:
     ``tokenGroups`` is constructed (MS-ADTS 3.1.1.4.5.19): only a base search returns it, and it holds the
     transitive security groups, nested ones included, as the DC puts them in the host's tickets.
     """
+    entry: Entry | None
     if "=" in host:
         entry = client.read(host, HOST_ATTRIBUTES)
-    else:
-        found = client.search(client.domain.domain_dn, _host_filter(host), HOST_ATTRIBUTES)
+    elif "." in host:
+        found = client.search(client.domain.domain_dn, _dns_host_filter(host), HOST_ATTRIBUTES)
         entry = found[0] if found else None
+    else:
+        entry = find_by_sam_account_name(client, [host], "computer", suffix="$", attributes=HOST_ATTRIBUTES).entry(host)
     object_sid = entry.first("objectSid") if entry is not None else None
     if entry is None or object_sid is None:
         return None
