@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -277,53 +276,6 @@ def default_filename(domain: DomainIdentity | str, account: str) -> str:
     if not isinstance(netbios, str) or not netbios.strip():
         raise CredentialSpecError(f"Domain NetBIOS name {netbios!r} is empty.")
     return f"{netbios.strip().lower()}_{account_name(account).lower()}.json"
-
-
-def credential_spec_reference(filename_or_path: str) -> str:
-    """The name Docker's ``file://`` reference takes for a credential spec file.
-
-    Docker (and Swarm, compose) resolve ``file://<name>`` inside ``<docker root>\\CredentialSpecs`` and
-    refuse absolute paths and anything outside it (moby ``daemon/oci_windows.go`` ``readCredentialSpecFile``),
-    so a full path is cut down to the part after its ``CredentialSpecs`` folder; a plain file name or a
-    relative path is kept. A ``file://`` prefix is accepted and dropped.
-    """
-    if not isinstance(filename_or_path, str):
-        raise CredentialSpecError(f"Credential spec file name must be a string, got {type(filename_or_path).__name__}.")
-    value = filename_or_path.strip()
-    if value.lower().startswith("file://"):
-        value = value[len("file://") :]
-    parts = re.split(r"[\\/]", value) if value else []
-    folders = [i for i, part in enumerate(parts) if part.lower() == "credentialspecs"]
-    if folders:
-        parts = parts[folders[-1] + 1 :]
-    elif parts and (parts[0] == "" or re.match(r"^[A-Za-z]:", parts[0])):
-        raise CredentialSpecError(
-            f"Credential spec path {filename_or_path!r} is not inside a CredentialSpecs folder.",
-            "Docker only reads credential specs from <docker root>\\CredentialSpecs: copy the file there and "
-            "give its name, for example 'contoso_webapp01.json'.",
-        )
-    bad = [part for part in parts if part in ("", ".", "..") or '"' in part or ":" in part]
-    if not parts or bad:
-        raise CredentialSpecError(
-            f"Credential spec file name {filename_or_path!r} does not name a file under CredentialSpecs.",
-            "Give a file name such as 'contoso_webapp01.json'.",
-        )
-    return "/".join(parts)
-
-
-def security_opt(filename: str) -> str:
-    """``credentialspec=file://<name>``, the ``docker run --security-opt`` value (``security_opts`` item)."""
-    return f"credentialspec=file://{credential_spec_reference(filename)}"
-
-
-def compose_credential_spec(filename: str) -> dict[str, str]:
-    """``{"file": <name>}``, the value of a compose service's ``credential_spec`` key."""
-    return {"file": credential_spec_reference(filename)}
-
-
-def swarm_credential_spec(filename: str) -> str:
-    """``--credential-spec="file://<name>"``, the ``docker service create`` argument."""
-    return f'--credential-spec="file://{credential_spec_reference(filename)}"'
 
 
 def render_credential_spec(spec: Mapping[str, Any]) -> str:

@@ -398,7 +398,7 @@ def guid(
             "forbidden": "8-4-4-4-12 hex digits without braces",
             "required": "8-4-4-4-12 hex digits in braces",
         }[braces]
-        raise _fail(error, f"{what} {value!r} is not a GUID ({form}).", hint, option)
+        raise _fail(error, f"{what} {value!r} is not a GUID.", hint or f"Give {form}.", option)
     return bare.lower()
 
 

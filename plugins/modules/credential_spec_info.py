@@ -170,6 +170,8 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec import (
     CredentialSpecError,
     parse_credential_spec,
+)
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_refs import (
     security_opt,
 )
 

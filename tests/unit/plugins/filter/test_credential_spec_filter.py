@@ -60,6 +60,34 @@ def test_file_reference_filters(name: str, given: str, expected: Any) -> None:
     assert FILTERS[name](given) == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "given", "expected"),
+    [
+        # The right values for a spec held in a Swarm config (before, both failed as "does not name a file").
+        ("credential_spec_compose", "config://gmsa_webapp01", {"config": "gmsa_webapp01"}),
+        ("credential_spec_swarm", "config://gmsa_webapp01", '--credential-spec="config://gmsa_webapp01"'),
+        ("credential_spec_compose", "registry://contoso_webapp01", {"registry": "contoso_webapp01"}),
+        ("credential_spec_swarm", "registry://contoso_webapp01", '--credential-spec="registry://contoso_webapp01"'),
+        ("credential_spec_security_opt", "registry://contoso_webapp01", "credentialspec=registry://contoso_webapp01"),
+    ],
+)
+def test_other_reference_forms(name: str, given: str, expected: Any) -> None:
+    assert FILTERS[name](given) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "listed"),
+    [
+        ("credential_spec_security_opt", "config://gmsa_webapp01", "It takes file://.*registry://.*or raw://"),
+        ("credential_spec_swarm", "raw://{}", "It takes file://.*registry://.*or config://"),
+        ("credential_spec_compose", "raw://{}", "It takes file://.*registry://.*or config://"),
+    ],
+)
+def test_each_filter_refuses_the_forms_of_other_orchestrators(name: str, given: str, listed: str) -> None:
+    with pytest.raises(AnsibleFilterError, match=listed):
+        FILTERS[name](given)
+
+
 @pytest.mark.parametrize("name", ["credential_spec_security_opt", "credential_spec_compose", "credential_spec_swarm"])
 @pytest.mark.parametrize("given", ["../app.json", "C:\\temp\\app.json", "", None])
 def test_file_reference_filter_errors(name: str, given: Any) -> None:

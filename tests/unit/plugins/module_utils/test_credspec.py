@@ -15,18 +15,20 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec impor
     DomainIdentity,
     account_name,
     build_credential_spec,
-    compose_credential_spec,
     credential_spec_problems,
-    credential_spec_reference,
     default_filename,
     needs_write,
     parse_credential_spec,
     render_credential_spec,
     safe_join,
     same_content,
+    validate_credential_spec,
+)
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_refs import (
+    compose_credential_spec,
+    credential_spec_reference,
     security_opt,
     swarm_credential_spec,
-    validate_credential_spec,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 
