@@ -376,33 +376,15 @@ ldap_operations:
   sample: {"search": 5, "add": 0, "modify": 0, "delete": 0}
 """
 
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import ObjectRequest, validate_requests
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import (
-    ENCRYPTION_TYPES,
-    AccountRequest,
-    converge_accounts,
-    validate_requests,
-)
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._listopts import list_option_spec
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import ACCOUNT_OPTIONS, GMSA, converge_accounts
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import LOOKUP_FAILURE_ACTIONS
 
-# The options one account takes, at the top level (with name) and in each accounts entry.
-ACCOUNT_OPTIONS = {
-    "state": {"type": "str", "choices": ["present", "absent"]},
-    "dns_hostname": {"type": "str"},
-    "path": {"type": "str"},
-    "description": {"type": "str"},
-    "enabled": {"type": "bool"},
-    "spn": list_option_spec(),
-    # no_log False: "password" in the name is about who may read it, not a secret.
-    "allowed_to_retrieve_password": dict(list_option_spec(), no_log=False),
-    "kerberos_encryption_types": list_option_spec(list(ENCRYPTION_TYPES)),
-    "managed_password_interval_days": {"type": "int", "no_log": False},
-}
-
 
 def argument_spec() -> dict:
+    """The options of ACCOUNT_OPTIONS (the gMSA table's rows and state) at the top level and per accounts entry."""
     spec = {name: dict(option) for name, option in ACCOUNT_OPTIONS.items()}
     spec["state"] = dict(spec["state"], default="present")
     spec["name"] = {"type": "str"}
@@ -415,17 +397,18 @@ def argument_spec() -> dict:
     return spec
 
 
-def requests_from_params(params: dict) -> list[AccountRequest]:
+def requests_from_params(params: dict) -> list[ObjectRequest]:
     """One request per account; accounts entries fall back to the top-level options."""
     entries = [{"name": params["name"]}] if params["name"] is not None else params["accounts"]
     requests = []
     for entry in entries:
-        values = {"name": entry["name"]}
+        values = {}
         for option in ACCOUNT_OPTIONS:
             value = entry.get(option)
             values[option] = params[option] if value is None else value
-        requests.append(AccountRequest(**values))
-    return validate_requests(requests)
+        state, path = values.pop("state"), values.pop("path")
+        requests.append(ObjectRequest(entry["name"], state, values, path))
+    return validate_requests(GMSA, requests)
 
 
 def main() -> None:
@@ -442,9 +425,7 @@ def main() -> None:
         return
 
     def work(client):
-        outcome = converge_accounts(
-            client, requests, module.params["lookup_failure_action"], module.check_mode, module.warn
-        )
+        outcome = converge_accounts(client, requests, module.params["lookup_failure_action"], module.check_mode)
         for warning in outcome.warnings:
             module.warn(warning)
         result = {"changed": outcome.changed}
