@@ -9,24 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .._credspec_ad import GMSA_CLASS
-from .._gmsa import UF_ACCOUNTDISABLE
+from .._adwrite import find
+from .._gmsa import GMSA, UF_ACCOUNTDISABLE
 from .._kds import managed_password_key_id
-from .._ldap import Entry, LdapClient, escape_filter
-from .._lookup import find_by_sam_account_name
+from .._ldap import Entry, LdapClient
 from .._sid import sid_from_bytes
+from .._spn import find_spn_holders, required_spns
 from .findings import ERROR, Finding, ok
 
-GMSA_ATTRIBUTES = (
-    "objectClass",
-    "sAMAccountName",
-    "objectSid",
-    "userAccountControl",
-    "servicePrincipalName",
-    "dNSHostName",
-    "msDS-GroupMSAMembership",
-    "msDS-ManagedPasswordId",
-)
+# Read besides the gMSA table's attributes (_gmsa.GMSA): the KDS root key id of the current password.
+CHECK_ATTRIBUTES = ("msDS-ManagedPasswordId",)
 
 
 @dataclass(frozen=True)
@@ -49,10 +41,15 @@ class GmsaFacts:
 
     @property
     def is_gmsa(self) -> bool:
-        return GMSA_CLASS in (c.lower() for c in self.object_classes)
+        return GMSA.object_class.lower() in (c.lower() for c in self.object_classes)
 
     @classmethod
     def from_entry(cls, entry: Entry) -> GmsaFacts:
+        """The facts of an entry read with the gMSA table's attributes, decoded by its rows where they decode.
+
+        The membership stays the raw descriptor (the access check needs its ACEs in order, deny ones included)
+        and userAccountControl the raw number (the finding quotes it).
+        """
         key_blob = entry.first("msDS-ManagedPasswordId")
         sid = entry.first("objectSid")
         return cls(
@@ -60,17 +57,18 @@ class GmsaFacts:
             sam_account_name=entry.text("sAMAccountName") or "",
             object_classes=tuple(entry.texts("objectClass")),
             sid=sid_from_bytes(sid) if sid else None,
-            user_account_control=entry.integer("userAccountControl"),
-            spns=tuple(entry.texts("servicePrincipalName")),
-            dns_host_name=entry.text("dNSHostName"),
-            membership=entry.first("msDS-GroupMSAMembership"),
+            user_account_control=entry.integer(GMSA.row("enabled").attribute),
+            spns=tuple(GMSA.row("spn").read(entry)),
+            dns_host_name=GMSA.row("dns_hostname").read(entry),
+            membership=entry.first(GMSA.row("allowed_to_retrieve_password").attribute),
             password_key_id=managed_password_key_id(key_blob) if key_blob else None,
         )
 
 
 def read_gmsa(client: LdapClient, name: str) -> GmsaFacts | None:
-    """The account named ``name`` (``name$`` or ``name``; a gMSA, or whatever else holds the name), one search."""
-    found = find_by_sam_account_name(client, [name], GMSA_CLASS, suffix="$", attributes=GMSA_ATTRIBUTES, bare_too=True)
+    """The account named ``name`` (``name$`` or ``name``; a gMSA, or whatever else holds the name), one search
+    through the engine's lookup (``_adwrite.find``)."""
+    found = find(client, GMSA, [name], extra=CHECK_ATTRIBUTES, bare_too=True)
     entry = found.entry(name) or found.conflict(name)
     return GmsaFacts.from_entry(entry) if entry is not None else None
 
@@ -108,19 +106,12 @@ def evaluate_enabled(gmsa: GmsaFacts) -> Finding:
     return ok("gmsa_enabled", f"gMSA {gmsa.sam_account_name} is enabled.")
 
 
-def required_spns(gmsa: GmsaFacts) -> list[str]:
-    """``host/<name>`` and ``host/<dNSHostName>``, the SPNs clients and the container host look the gMSA up by."""
-    wanted = [f"host/{gmsa.sam_account_name.rstrip('$')}"]
-    if gmsa.dns_host_name:
-        wanted.append(f"host/{gmsa.dns_host_name}")
-    return wanted
-
-
 def evaluate_spns(gmsa: GmsaFacts) -> Finding:
-    """``gmsa_spns``: the gMSA has a dNSHostName and the SPNs of :func:`required_spns` (any case)."""
+    """``gmsa_spns``: the gMSA has a dNSHostName and the SPNs of ``_spn.required_spns`` (any case)."""
     name = gmsa.sam_account_name
     have = {s.lower() for s in gmsa.spns}
-    missing = [spn for spn in required_spns(gmsa) if spn.lower() not in have]
+    required = required_spns(gmsa.sam_account_name, gmsa.dns_host_name)
+    missing = [spn for spn in required if spn.lower() not in have]
     problems = []
     if not gmsa.dns_host_name:
         problems.append("it has no dNSHostName")
@@ -137,24 +128,15 @@ def evaluate_spns(gmsa: GmsaFacts) -> Finding:
             + (f"Add the SPNs: {fixes}, or the spn option of wincontainers.gmsa.gmsa_account. " if missing else "")
             + "Add a host/ SPN as well for every other name clients reach the app by (a load balancer name).",
         )
-    return ok("gmsa_spns", f"gMSA {name} has the SPNs {', '.join(required_spns(gmsa))}.")
+    return ok("gmsa_spns", f"gMSA {name} has the SPNs {', '.join(required)}.")
 
 
 def read_spn_holders(client: LdapClient, gmsa: GmsaFacts) -> dict[str, list[str]]:
-    """SPN (lower case) -> DNs of the other objects of the domain that hold it (one search)."""
-    if not gmsa.spns:
-        return {}
-    clauses = "".join(f"(servicePrincipalName={escape_filter(spn)})" for spn in gmsa.spns)
-    entries = client.search(client.domain.domain_dn, f"(|{clauses})", ["servicePrincipalName"])
-    holders: dict[str, list[str]] = {}
-    mine = {spn.lower() for spn in gmsa.spns}
-    for entry in entries:
-        if entry.dn.lower() == gmsa.dn.lower():
-            continue
-        for spn in entry.texts("servicePrincipalName"):
-            if spn.lower() in mine:
-                holders.setdefault(spn.lower(), []).append(entry.dn)
-    return holders
+    """SPN (lower case) -> DNs of the other objects that hold it: ``_spn.find_spn_holders``, the search
+    gmsa_account runs before it adds an SPN (forest root domain and the connection's domain)."""
+    holders = find_spn_holders(client, gmsa.spns)
+    others = {spn: [h.dn for h in found if h.dn.lower() != gmsa.dn.lower()] for spn, found in holders.items()}
+    return {spn: dns for spn, dns in others.items() if dns}
 
 
 def evaluate_duplicate_spns(gmsa: GmsaFacts, holders: Mapping[str, Sequence[str]]) -> Finding:
