@@ -121,7 +121,10 @@ connection:
           O(connection_timeout), connection refused...).
       type: list
       elements: dict
-      sample: [{"server": "dc2.contoso.com", "port": 636, "reason": "no answer to the TLS handshake within connection_timeout (3 s)"}]
+      sample:
+        - server: dc2.contoso.com
+          port: 636
+          reason: no answer to the TLS handshake within connection_timeout (3 s)
 libraries:
   description: Versions of the Python libraries the collection uses (V(null) when missing).
   returned: always
