@@ -52,7 +52,7 @@ def unreachable_kdc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 )
 def test_the_options_name_the_credential(params: dict, kind: type, principal: str) -> None:
     credential = credential_from_options(ConnectionOptions.from_params({"server": ["dc1"], **params}))
-    assert type(credential) is kind
+    assert isinstance(credential, kind)
     assert credential.principal == principal
     assert SECRET not in repr(credential)
 

@@ -90,14 +90,14 @@ def test_within_a_priority_the_order_follows_the_weights() -> None:
     # RFC 2782: the chance of coming first is weight / sum of weights; weight 0 comes first very rarely.
     records = srv("0 90 389 heavy.contoso.com.", "0 10 389 light.contoso.com.", "0 0 389 zero.contoso.com.")
     random.seed(2782)
-    firsts = Counter(srv_targets(records)[0] for _ in range(4000))
+    firsts = Counter(srv_targets(records)[0] for _trial in range(4000))
     assert 0.86 < firsts["heavy.contoso.com"] / 4000 < 0.94
     assert 0.06 < firsts["light.contoso.com"] / 4000 < 0.14
     assert firsts["zero.contoso.com"] / 4000 < 0.01
     every = ["heavy.contoso.com", "light.contoso.com", "zero.contoso.com"]
-    assert all(sorted(srv_targets(records)) == every for _ in range(50))
+    assert all(sorted(srv_targets(records)) == every for _trial in range(50))
 
 
 def test_a_lower_priority_always_wins_over_weight() -> None:
     records = srv("1 65535 389 backup.contoso.com.", "0 1 389 primary.contoso.com.")
-    assert all(srv_targets(records)[0] == "primary.contoso.com" for _ in range(200))
+    assert all(srv_targets(records)[0] == "primary.contoso.com" for _trial in range(200))
