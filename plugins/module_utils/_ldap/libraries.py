@@ -12,6 +12,21 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
+__all__ = [
+    "DNSPYTHON_IMPORT_ERROR",
+    "GSSAPI_IMPORT_ERROR",
+    "LDAP3_IMPORT_ERROR",
+    "dns",
+    "escape_filter_chars",
+    "escape_rdn",
+    "gssapi",
+    "ldap3",
+    "ldap3_exceptions",
+    "library_versions",
+    "missing_libraries",
+    "parse_dn",
+]
+
 LDAP3_IMPORT_ERROR: str | None
 try:
     import ldap3
