@@ -13,8 +13,10 @@ from typing import Any
 from ansible.errors import AnsibleFilterError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec import (
     CredentialSpecError,
-    compose_credential_spec,
     parse_credential_spec,
+)
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_refs import (
+    compose_credential_spec,
     security_opt,
     swarm_credential_spec,
 )

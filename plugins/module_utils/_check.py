@@ -20,11 +20,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from ._credspec import CredentialSpecError, DomainIdentity, account_name, parse_credential_spec
+from ._credspec import CredentialSpecError, DomainIdentity, parse_credential_spec
 from ._credspec_ad import GMSA_CLASS, Forest, find_gmsas
 from ._errors import GmsaError
 from ._kds import RootKey, filetime_to_datetime, iso, managed_password_key_id, preferred_key, read_root_keys
 from ._ldap import Entry, LdapClient, _gss_message, escape_filter, gssapi
+from ._rules import gmsa_name as gmsa_name_rule
 from ._sd import (
     ACCESS_ALLOWED_ACE_TYPE,
     ACCESS_ALLOWED_OBJECT_ACE_TYPE,
@@ -838,10 +839,10 @@ def load_credential_spec(spec: Any = None, path: str | None = None) -> tuple[dic
     try:
         if path is not None:
             with open(path, "rb") as handle:
-                return parse_credential_spec(handle.read()), None
+                return parse_credential_spec(handle.read(), shapes=False), None
         if isinstance(spec, str):
-            return parse_credential_spec(spec), None
-        return parse_credential_spec(json.dumps(spec)), None
+            return parse_credential_spec(spec, shapes=False), None
+        return parse_credential_spec(json.dumps(spec), shapes=False), None
     except OSError as exc:
         message = f"Cannot read the credential spec {source}: {exc.strerror or exc}."
     except (CredentialSpecError, TypeError, ValueError) as exc:
@@ -988,7 +989,12 @@ def read_spec_accounts(client: LdapClient, spec: Mapping[str, Any]) -> list[Spec
             key = (name.lower(), domain.dn.lower())
             if key not in seen:
                 try:
-                    find_gmsas(client, domain, [account_name(name)], own=domain.dn.lower() == own_dn)
+                    find_gmsas(
+                        client,
+                        domain,
+                        [gmsa_name_rule(name, error=CredentialSpecError)],
+                        own=domain.dn.lower() == own_dn,
+                    )
                     seen[key] = None
                 except CredentialSpecError as exc:
                     seen[key] = exc.message.rstrip(".")
@@ -1132,7 +1138,7 @@ class CheckRequest:
 def run_checks(client: LdapClient, request: CheckRequest, now: datetime) -> list[Finding]:
     """Every check the request asks for, in the order the guide troubleshoots. Read-only."""
     domain = client.domain
-    name = account_name(request.name)
+    name = gmsa_name_rule(request.name, option="name", error=CredentialSpecError)
     keys = read_root_keys(client)
     findings = [evaluate_kds(keys, now)]
     gmsa = read_gmsa(client, name)

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from . import _rules as rules
 from ._errors import ValidationError
 
 
@@ -44,17 +44,9 @@ class CredentialSpecError(ValidationError, ValueError):
     """
 
 
-# sAMAccountName of a gMSA: at most 15 characters before the trailing "$" (the NetBIOS computer-name limit),
-# and none of the characters AD refuses in sAMAccountName ('"/\[]:;|=,+*?<>@'). "\" and "@" get their own
-# message because they mean the caller passed DOMAIN\name or name@domain instead of the bare name.
-MAX_ACCOUNT_NAME_LENGTH = 15
-_ACCOUNT_FORBIDDEN = set('"/[]:;|=,+*?<>')
-_DOMAIN_SID = re.compile(r"^S-1-5-21-(\d+)-(\d+)-(\d+)$", re.IGNORECASE)
-_ANY_SID = re.compile(r"^S-1-\d+(-\d+)+$")
-_BARE_GUID = re.compile(r"^[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$")
-_DNS_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_DNS_NAME = re.compile(rf"^(?=.{{1,253}}$){_DNS_LABEL}(\.{_DNS_LABEL})*$")
-_NETBIOS_FORBIDDEN = set('\\/:*?"<>|.')
+# The account name rule is _rules.gmsa_name (a gMSA's sAMAccountName without "$"); "\" and "@" get their own
+# message here because they mean the caller passed DOMAIN\name or name@domain instead of the bare name.
+MAX_ACCOUNT_NAME_LENGTH = rules.GMSA_NAME_MAX_LENGTH
 _HOST_ACCOUNT_KEYS = ("plugin_guid", "plugin_input", "portable_ccg_version")
 
 # Windows maps these names to devices in every folder, whatever the extension, and silently drops trailing
@@ -83,20 +75,19 @@ class DomainIdentity:
 
     def __post_init__(self) -> None:
         for field_name in ("dns_name", "forest_dns_name"):
-            value = getattr(self, field_name)
-            if not isinstance(value, str) or not _DNS_NAME.match(value):
-                raise CredentialSpecError(
-                    f"Domain {field_name} {value!r} is not a DNS domain name.",
-                    "Give the name as Get-ADDomain shows it (DNSRoot / Forest), for example 'contoso.com'.",
-                )
-        netbios = self.netbios_name
-        if not isinstance(netbios, str) or not 1 <= len(netbios) <= 15 or set(netbios) & _NETBIOS_FORBIDDEN:
-            raise CredentialSpecError(
-                f"Domain NetBIOS name {netbios!r} is not valid: it must be 1 to 15 characters without "
-                f"'\\ / : * ? \" < > | .'.",
-                "Give the NetBIOSName Get-ADDomain shows, for example 'CONTOSO'.",
+            rules.dns_name(
+                getattr(self, field_name),
+                what=f"Domain {field_name}",
+                error=CredentialSpecError,
+                hint="Give the name as Get-ADDomain shows it (DNSRoot / Forest), for example 'contoso.com'.",
             )
-        object.__setattr__(self, "sid", _domain_sid(self.sid))
+        rules.netbios_name(
+            self.netbios_name,
+            what="Domain NetBIOS name",
+            error=CredentialSpecError,
+            hint="Give the NetBIOSName Get-ADDomain shows, for example 'CONTOSO'.",
+        )
+        object.__setattr__(self, "sid", rules.domain_sid(self.sid, error=CredentialSpecError))
         object.__setattr__(self, "guid", _domain_guid(self.guid))
 
     @classmethod
@@ -111,33 +102,24 @@ class DomainIdentity:
         )
 
 
-def _domain_sid(value: Any) -> str:
-    match = _DOMAIN_SID.match(value) if isinstance(value, str) else None
-    if not match or any(int(part) > 0xFFFFFFFF for part in match.groups()):
-        raise CredentialSpecError(
-            f"Domain SID {value!r} is not a domain SID (S-1-5-21-<a>-<b>-<c>).",
-            "Use the domain's objectSid (Get-ADDomain DomainSID), not the gMSA's: a gMSA SID has a fourth "
-            "number after S-1-5-21-, its RID.",
-        )
-    return "S" + value[1:]
-
-
 def _domain_guid(value: Any) -> str:
-    try:
-        parsed = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value).strip())
-    except ValueError:
-        raise CredentialSpecError(
-            f"Domain GUID {value!r} is not a GUID.",
-            "Use the domain object's objectGUID (Get-ADDomain ObjectGUID).",
-        ) from None
-    return str(parsed)
+    return rules.guid(
+        value,
+        what="Domain GUID",
+        error=CredentialSpecError,
+        hint="Use the domain object's objectGUID (Get-ADDomain ObjectGUID).",
+    )
 
 
 def account_name(name: str) -> str:
-    """The bare sAMAccountName ``New-CredentialSpec`` writes: trailing ``$`` removed, case kept."""
+    """The bare sAMAccountName ``New-CredentialSpec`` writes: one trailing ``$`` removed, case kept.
+
+    The rule is ``_rules.gmsa_name``; ``DOMAIN\\name`` and ``name@domain`` get a message that says to drop the
+    domain part. Raises CredentialSpecError.
+    """
     if not isinstance(name, str):
         raise CredentialSpecError(f"gMSA account name must be a string, got {type(name).__name__}.")
-    bare = name.strip().rstrip("$")
+    bare = name[:-1] if name.endswith("$") else name
     if "\\" in bare:
         raise CredentialSpecError(
             f"gMSA account name {name!r} contains '\\'.",
@@ -150,34 +132,35 @@ def account_name(name: str) -> str:
             f"Give the bare account name without the domain, for example {bare.split('@', 1)[0]!r}; "
             "the domain comes from the domain facts.",
         )
-    if not bare:
-        raise CredentialSpecError(f"gMSA account name {name!r} is empty.", "Give the gMSA's sAMAccountName.")
-    if len(bare) > MAX_ACCOUNT_NAME_LENGTH:
+    return rules.gmsa_name(name, what="gMSA account name", error=CredentialSpecError)
+
+
+def domain_scope(value: Any, what: str = "Scope") -> str:
+    """A ``GroupManagedServiceAccounts`` entry's ``Scope``: the account's domain by DNS or NetBIOS name.
+
+    ``New-CredentialSpec`` writes the DNS name (``DNSRoot``) and, for the primary account, the NetBIOS name too
+    (CredentialSpec.psm1); either form is accepted. Returned unchanged; raises CredentialSpecError.
+    """
+    if rules.problem(rules.dns_name, value) is None or rules.problem(rules.netbios_name, value) is None:
+        return value
+    if isinstance(value, str) and value:
         raise CredentialSpecError(
-            f"gMSA account name {bare!r} is {len(bare)} characters long; a gMSA sAMAccountName has at most "
-            f"{MAX_ACCOUNT_NAME_LENGTH} (without the trailing '$').",
-            "Use the account's sAMAccountName, not its cn or DNS host name.",
+            f"{what} {value!r} is neither a DNS domain name nor a NetBIOS domain name.",
+            "Give the account's domain as Get-ADDomain shows it: DNSRoot (contoso.com) or NetBIOSName (CONTOSO).",
         )
-    bad = sorted(c for c in set(bare) if c in _ACCOUNT_FORBIDDEN or ord(c) < 32)
-    if bad:
-        raise CredentialSpecError(
-            f"gMSA account name {bare!r} contains characters AD does not allow in a sAMAccountName: {bad!r}."
-        )
-    return bare
+    raise CredentialSpecError(f"{what} {value!r} is not a domain name.", "Give the account's domain DNS name.")
 
 
 def _plugin_guid(value: Any) -> str:
     # CCG loads the plugin as a COM class, so PluginGUID is a CLSID string. Microsoft (New-CredentialSpec
     # -AKV) and AWS publish it braced and upper case; CLSIDs compare case-insensitively, so one canonical
     # form costs nothing at run time and keeps the same plugin from producing two different files.
-    text = str(value) if isinstance(value, uuid.UUID) else value.strip() if isinstance(value, str) else ""
-    braced = text.startswith("{") and text.endswith("}")
-    bare = text[1:-1] if braced else text
-    if not _BARE_GUID.match(bare):
-        raise CredentialSpecError(
-            f"plugin_guid {value!r} is not a GUID.",
-            "Give the CCG plugin's CLSID, braced or bare, for example '{859E1386-BDB4-49E8-85C7-3070B13920E1}'.",
-        )
+    bare = rules.guid(
+        value,
+        what="plugin_guid",
+        error=CredentialSpecError,
+        hint="Give the CCG plugin's CLSID, braced or bare, for example '{859E1386-BDB4-49E8-85C7-3070B13920E1}'.",
+    )
     return "{" + bare.upper() + "}"
 
 
@@ -234,7 +217,7 @@ def _additional_entry(entry: Any, domain: DomainIdentity) -> dict[str, str]:
                 f"Additional account {name!r} has scope {scope!r}.",
                 "Give the DNS name of the account's domain or its DomainIdentity.",
             )
-        return {"Name": account_name(name), "Scope": scope.strip()}
+        return {"Name": account_name(name), "Scope": domain_scope(scope.strip(), f"Additional account {name!r} scope")}
     raise CredentialSpecError(
         f"Additional account {entry!r} is neither a name nor a (name, domain) pair.",
     )
@@ -295,53 +278,6 @@ def default_filename(domain: DomainIdentity | str, account: str) -> str:
     return f"{netbios.strip().lower()}_{account_name(account).lower()}.json"
 
 
-def credential_spec_reference(filename_or_path: str) -> str:
-    """The name Docker's ``file://`` reference takes for a credential spec file.
-
-    Docker (and Swarm, compose) resolve ``file://<name>`` inside ``<docker root>\\CredentialSpecs`` and
-    refuse absolute paths and anything outside it (moby ``daemon/oci_windows.go`` ``readCredentialSpecFile``),
-    so a full path is cut down to the part after its ``CredentialSpecs`` folder; a plain file name or a
-    relative path is kept. A ``file://`` prefix is accepted and dropped.
-    """
-    if not isinstance(filename_or_path, str):
-        raise CredentialSpecError(f"Credential spec file name must be a string, got {type(filename_or_path).__name__}.")
-    value = filename_or_path.strip()
-    if value.lower().startswith("file://"):
-        value = value[len("file://") :]
-    parts = re.split(r"[\\/]", value) if value else []
-    folders = [i for i, part in enumerate(parts) if part.lower() == "credentialspecs"]
-    if folders:
-        parts = parts[folders[-1] + 1 :]
-    elif parts and (parts[0] == "" or re.match(r"^[A-Za-z]:", parts[0])):
-        raise CredentialSpecError(
-            f"Credential spec path {filename_or_path!r} is not inside a CredentialSpecs folder.",
-            "Docker only reads credential specs from <docker root>\\CredentialSpecs: copy the file there and "
-            "give its name, for example 'contoso_webapp01.json'.",
-        )
-    bad = [part for part in parts if part in ("", ".", "..") or '"' in part or ":" in part]
-    if not parts or bad:
-        raise CredentialSpecError(
-            f"Credential spec file name {filename_or_path!r} does not name a file under CredentialSpecs.",
-            "Give a file name such as 'contoso_webapp01.json'.",
-        )
-    return "/".join(parts)
-
-
-def security_opt(filename: str) -> str:
-    """``credentialspec=file://<name>``, the ``docker run --security-opt`` value (``security_opts`` item)."""
-    return f"credentialspec=file://{credential_spec_reference(filename)}"
-
-
-def compose_credential_spec(filename: str) -> dict[str, str]:
-    """``{"file": <name>}``, the value of a compose service's ``credential_spec`` key."""
-    return {"file": credential_spec_reference(filename)}
-
-
-def swarm_credential_spec(filename: str) -> str:
-    """``--credential-spec="file://<name>"``, the ``docker service create`` argument."""
-    return f'--credential-spec="file://{credential_spec_reference(filename)}"'
-
-
 def render_credential_spec(spec: Mapping[str, Any]) -> str:
     """The text the collection writes: the layout of Microsoft's published example.
 
@@ -396,14 +332,17 @@ def _require(container: Mapping[str, Any], key: str, kind: type | tuple[type, ..
     return value
 
 
-def validate_credential_spec(spec: Any) -> dict[str, Any]:
+def validate_credential_spec(spec: Any, *, shapes: bool = True) -> dict[str, Any]:
     """Check that ``spec`` has what a container start needs; return it.
 
     Required: ``CmsPlugins`` (a list of strings with ``ActiveDirectory``), ``DomainJoinConfig`` with the six
-    string fields (``Sid`` a SID, ``Guid`` a brace-less GUID), ``ActiveDirectoryConfig`` with a non-empty
-    ``GroupManagedServiceAccounts`` list of ``{Name, Scope}`` strings. ``HostAccountConfig`` is optional; when
-    present its three fields are strings (``PluginInput`` may also be an object, as AWS writes it). Other keys
-    are allowed.
+    string fields, ``ActiveDirectoryConfig`` with a non-empty ``GroupManagedServiceAccounts`` list of
+    ``{Name, Scope}`` strings. ``HostAccountConfig`` is optional; when present its three fields are strings
+    (``PluginInput`` may also be an object, as AWS writes it). Other keys are allowed.
+
+    With ``shapes`` (the default) every field must also have the shape the builder gives it
+    (``credential_spec_problems``); all problems are reported in one CredentialSpecError. ``gmsa_check``
+    passes ``shapes=False`` because it compares each field with AD and explains each difference itself.
     """
     if not isinstance(spec, dict):
         raise CredentialSpecError(f"Credential spec must be a JSON object, got {type(spec).__name__}.")
@@ -411,13 +350,9 @@ def validate_credential_spec(spec: Any) -> dict[str, Any]:
     if "ActiveDirectory" not in plugins or not all(isinstance(p, str) for p in plugins):
         raise CredentialSpecError(f"Credential spec CmsPlugins must list 'ActiveDirectory', got {plugins}.")
     join = _require(spec, "DomainJoinConfig", dict, "")
-    for key in ("Sid", "MachineAccountName", "Guid", "DnsTreeName", "DnsName", "NetBiosName"):
+    for key in _JOIN_KEYS:
         if not _require(join, key, str, "DomainJoinConfig."):
             raise CredentialSpecError(f"Credential spec DomainJoinConfig.{key} is empty.")
-    if not _ANY_SID.match(join["Sid"]):
-        raise CredentialSpecError(f"Credential spec DomainJoinConfig.Sid {join['Sid']!r} is not a SID.")
-    if not _BARE_GUID.match(join["Guid"]):
-        raise CredentialSpecError(f"Credential spec DomainJoinConfig.Guid {join['Guid']!r} is not a GUID.")
     directory = _require(spec, "ActiveDirectoryConfig", dict, "")
     accounts = _require(directory, "GroupManagedServiceAccounts", list, "ActiveDirectoryConfig.")
     if not accounts:
@@ -434,11 +369,80 @@ def validate_credential_spec(spec: Any) -> dict[str, Any]:
         _require(host, "PortableCcgVersion", str, where)
         _require(host, "PluginGUID", str, where)
         _require(host, "PluginInput", (str, dict), where)
+    if shapes:
+        problems = credential_spec_problems(spec)
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:
+            raise CredentialSpecError(
+                f"Credential spec has {len(problems)} problems: " + " ".join(str(p) for p in problems)
+            )
     return spec
 
 
-def parse_credential_spec(text: str) -> dict[str, Any]:
-    """Parse and validate a credential spec file's text (a UTF-8 byte order mark is tolerated)."""
+_JOIN_KEYS = ("Sid", "MachineAccountName", "Guid", "DnsTreeName", "DnsName", "NetBiosName")
+
+
+def _spec_account_name(value: str, what: str) -> str:
+    if value.endswith("$"):
+        raise CredentialSpecError(
+            f"{what} {value!r} ends in '$'.",
+            f"Write the sAMAccountName without it ({value.rstrip('$')!r}), as New-CredentialSpec does.",
+        )
+    return rules.gmsa_name(value, what=what, error=CredentialSpecError)
+
+
+def credential_spec_problems(spec: Mapping[str, Any]) -> list[CredentialSpecError]:
+    """The fields of a structurally valid spec whose shape the builder would never write, each with its fix.
+
+    ``DomainJoinConfig``: ``Sid`` a domain SID (``S-1-5-21-`` and three numbers; an account SID has a RID),
+    ``Guid`` a brace-less GUID, ``DnsName`` and ``DnsTreeName`` DNS names, ``NetBiosName`` a NetBIOS domain
+    name, ``MachineAccountName`` a gMSA name without ``$``; each ``GroupManagedServiceAccounts`` entry a gMSA
+    name and a DNS or NetBIOS domain ``Scope``. The rules are ``_rules``'s. ``HostAccountConfig`` is left to
+    its CCG plugin: the plugin defines ``PluginInput``, and CCG resolves ``PluginGUID`` (the
+    kubernetes-sigs/windows-gmsa test resources hold a placeholder there).
+    """
+    join = spec["DomainJoinConfig"]
+    where = "Credential spec DomainJoinConfig."
+    error = CredentialSpecError
+    checks: list[tuple[Callable[[Any], Any], Any]] = [
+        (partial(rules.domain_sid, what=where + "Sid", error=error), join["Sid"]),
+        (
+            partial(rules.guid, braces="forbidden", what=where + "Guid", error=error, hint=_GUID_HINT),
+            join["Guid"],
+        ),
+        (partial(rules.dns_name, what=where + "DnsName", error=error, hint=_DNS_HINT), join["DnsName"]),
+        (partial(rules.dns_name, what=where + "DnsTreeName", error=error, hint=_TREE_HINT), join["DnsTreeName"]),
+        (
+            partial(rules.netbios_name, what=where + "NetBiosName", error=error, hint=_NETBIOS_HINT),
+            join["NetBiosName"],
+        ),
+        (partial(_spec_account_name, what=where + "MachineAccountName"), join["MachineAccountName"]),
+    ]
+    for index, entry in enumerate(spec["ActiveDirectoryConfig"]["GroupManagedServiceAccounts"]):
+        at = f"Credential spec ActiveDirectoryConfig.GroupManagedServiceAccounts[{index}]."
+        checks.append((partial(_spec_account_name, what=at + "Name"), entry["Name"]))
+        checks.append((partial(domain_scope, what=at + "Scope"), entry["Scope"]))
+    problems = []
+    for check, value in checks:
+        try:
+            check(value)
+        except CredentialSpecError as exc:
+            problems.append(exc)
+    return problems
+
+
+_GUID_HINT = "Write the domain object's objectGUID (Get-ADDomain ObjectGUID) without braces."
+_DNS_HINT = "Give the domain's DNS name (Get-ADDomain DNSRoot), for example 'contoso.com'."
+_TREE_HINT = "Give the forest root domain's DNS name (Get-ADDomain Forest), for example 'contoso.com'."
+_NETBIOS_HINT = "Give the domain's NetBIOS name (Get-ADDomain NetBIOSName), for example 'CONTOSO'."
+
+
+def parse_credential_spec(text: str, *, shapes: bool = True) -> dict[str, Any]:
+    """Parse and validate a credential spec file's text (a UTF-8 byte order mark is tolerated).
+
+    ``shapes`` as for ``validate_credential_spec``.
+    """
     if isinstance(text, (bytes, bytearray)):
         try:
             text = bytes(text).decode("utf-8")
@@ -448,7 +452,7 @@ def parse_credential_spec(text: str) -> dict[str, Any]:
         spec = json.loads(text.lstrip("\ufeff"))
     except ValueError as exc:
         raise CredentialSpecError(f"Credential spec is not valid JSON: {exc}.") from None
-    return validate_credential_spec(spec)
+    return validate_credential_spec(spec, shapes=shapes)
 
 
 def safe_join(dest_dir: str, filename: str) -> str:

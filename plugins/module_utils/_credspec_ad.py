@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._credspec import CredentialSpecError, DomainIdentity, account_name
+from ._credspec import CredentialSpecError, DomainIdentity, account_name, domain_scope
 from ._errors import GmsaError
 from ._ldap import LdapClient, escape_filter
 from ._sid import guid_from_bytes, sid_from_bytes
@@ -97,7 +97,8 @@ def parse_account_requests(value: Iterable[Any] | None) -> list[AccountRequest]:
         domain = item.get("domain")
         if domain is not None and (not isinstance(domain, str) or not domain.strip()):
             raise CredentialSpecError(f"additional_accounts[{index}] has domain {domain!r}: give a DNS name.")
-        requests.append(AccountRequest(account_name(item["name"]), domain.strip() if domain else None))
+        scope = domain_scope(domain.strip(), f"additional_accounts[{index}] domain") if domain else None
+        requests.append(AccountRequest(account_name(item["name"]), scope))
     return requests
 
 

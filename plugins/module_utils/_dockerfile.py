@@ -26,7 +26,7 @@ import io
 import json
 import re
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 try:
     from dockerfile_parse import DockerfileParser
@@ -94,15 +94,42 @@ class Instruction:
 
 @dataclass
 class Stage:
+    """One build stage. ``image`` is its FROM as written, ``from_image`` the same with the global ARGs
+    substituted; ``parent`` is the index of the earlier stage it is built on (``FROM <stage name>``), else
+    None; ``base_image`` is the external image at the root of that chain."""
+
     index: int
     name: str | None
     image: str
     first_line: int  # the FROM line
     last_line: int  # the line before the next FROM, or the last line of the file
     instructions: list[Instruction] = field(default_factory=list)
+    from_image: str = ""
+    parent: int | None = None
+    base_image: str = ""
 
     def contains_line(self, line: int) -> bool:
         return self.first_line <= line <= self.last_line
+
+
+@dataclass(frozen=True)
+class StageState:
+    """What a stage's image carries at a point of the build, as Docker passes it from stage to stage.
+
+    ``base_image`` is the external image at the root of the FROM chain; ``user``, ``shell``, ``entrypoint``
+    and ``cmd`` the last USER, SHELL, ENTRYPOINT and CMD values in effect (None: the base image's own).
+    ``image_entrypoint`` says the base image's own ENTRYPOINT is ServiceMonitor.exe. ``cmd_set`` tells
+    whether the current stage set CMD itself: Docker resets an inherited CMD when a stage sets ENTRYPOINT,
+    not one the same stage set (Dockerfile reference, "Understand how CMD and ENTRYPOINT interact").
+    """
+
+    base_image: str
+    user: str | None = None
+    shell: str | None = None
+    entrypoint: str | None = None
+    cmd: str | None = None
+    image_entrypoint: bool = False
+    cmd_set: bool = False
 
 
 @dataclass(frozen=True)
@@ -268,12 +295,14 @@ def _escape_character(lines: list[str]) -> str:
     return escape
 
 
-def _library_structure(body: str) -> list[dict]:
+def _library_structure(body: str) -> tuple[list[dict], list[str]]:
+    """The library's instructions, and each FROM's image with the global ARGs (before the first FROM)
+    substituted as Docker does (``parent_images``)."""
     if not HAS_DOCKERFILE_PARSE:
         raise DockerfileEditError("the dockerfile-parse Python library is required to edit Dockerfiles.")
     try:
         parser = DockerfileParser(fileobj=io.BytesIO(body.encode("utf-8")))
-        return list(parser.structure)
+        return list(parser.structure), list(parser.parent_images)
     except Exception as exc:  # the library raises assorted errors on malformed input
         raise DockerfileEditError(f"could not parse the Dockerfile: {exc}") from exc
 
@@ -320,16 +349,18 @@ def _check_coverage(lines: list[str], instructions: list[Instruction], comment_l
             raise DockerfileEditError(f"line {number + 1}: cannot parse {line.strip()!r}; {hint}.")
 
 
-def _stages(lines: list[str], instructions: list[Instruction]) -> list[Stage]:
+def _stages(lines: list[str], instructions: list[Instruction], from_images: list[str]) -> list[Stage]:
     stages: list[Stage] = []
     for item in instructions:
         if item.keyword == "FROM":
             image, name = image_from(item.value)
-            if image is None:
+            if image is None or len(stages) >= len(from_images):
                 raise DockerfileEditError(f"line {item.startline + 1}: cannot read the image of 'FROM {item.value}'.")
             if stages:
                 stages[-1].last_line = item.startline - 1
-            stages.append(Stage(len(stages), name, image, item.startline, len(lines) - 1))
+            stage = Stage(len(stages), name, image, item.startline, len(lines) - 1, from_image=from_images[len(stages)])
+            _link(stage, stages)
+            stages.append(stage)
         elif not stages:
             if item.keyword != "ARG":
                 raise DockerfileEditError(
@@ -340,6 +371,19 @@ def _stages(lines: list[str], instructions: list[Instruction]) -> list[Stage]:
     if not stages:
         raise DockerfileEditError("the Dockerfile has no FROM instruction; nothing to configure.")
     return stages
+
+
+def _link(stage: Stage, earlier: list[Stage]) -> None:
+    # FROM names an earlier stage when its image, ARGs substituted, equals that stage's AS name; Docker
+    # compares stage names case-insensitively, and a name with a tag or registry is never a stage name.
+    # Only earlier stages count, so a chain has no cycles and its root is an external image.
+    wanted = stage.from_image.lower()
+    for candidate in reversed(earlier):
+        if candidate.name and candidate.name.lower() == wanted:
+            stage.parent = candidate.index
+            stage.base_image = candidate.base_image
+            return
+    stage.base_image = stage.from_image
 
 
 def _managed(lines: list[str], instructions: list[Instruction], comment_lines: set[int]) -> list[ManagedInstruction]:
@@ -369,7 +413,7 @@ def parse(text: str) -> ParsedDockerfile:
         raise DockerfileEditError("the Dockerfile is empty; nothing to configure.")
     escape = _escape_character(lines)
     # Docker drops a UTF-8 byte order mark; dockerfile-parse does not, and would miss a directive after it.
-    structure = _library_structure(text[1:] if text.startswith(_BOM) else text)
+    structure, from_images = _library_structure(text[1:] if text.startswith(_BOM) else text)
 
     comment_lines = {entry["startline"] for entry in structure if entry["instruction"] == "COMMENT"}
     instructions = sorted(
@@ -383,7 +427,7 @@ def parse(text: str) -> ParsedDockerfile:
     for item in instructions:
         _check_instruction(item, lines, escape)
     _check_coverage(lines, instructions, comment_lines)
-    stages = _stages(lines, instructions)
+    stages = _stages(lines, instructions, from_images)
     return ParsedDockerfile(lines, _newline_of(lines), escape, stages, _managed(lines, instructions, comment_lines))
 
 
@@ -425,32 +469,65 @@ def _unquote(value: str) -> str:
     return value
 
 
-def _warnings(target: Stage, managed_lines: set[int], wanted: list[str], user: str) -> list[str]:
+def _servicemonitor_image(image: str) -> bool:
+    return any(prefix in image.lower() for prefix in _SERVICEMONITOR_IMAGES)
+
+
+def _step(state: StageState, item: Instruction) -> StageState:
+    if item.keyword == "USER":
+        return replace(state, user=_unquote(item.value))
+    if item.keyword == "SHELL":
+        return replace(state, shell=item.value.strip())
+    if item.keyword == "ENTRYPOINT":
+        # An ENTRYPOINT drops the CMD the stage inherited, not one it set itself.
+        return replace(
+            state, entrypoint=item.value.strip(), image_entrypoint=False, cmd=state.cmd if state.cmd_set else None
+        )
+    if item.keyword == "CMD":
+        return replace(state, cmd=item.value.strip(), cmd_set=True)
+    return state
+
+
+def stage_state(
+    parsed: ParsedDockerfile, stage: Stage, skip_lines: frozenset[int] | set[int] = frozenset()
+) -> StageState:
+    """The state at the end of ``stage``: what ``FROM <earlier stage>`` inherits, through any number of links
+    (base image, USER, SHELL, ENTRYPOINT, CMD), then the stage's own instructions, less those starting on
+    ``skip_lines`` (the managed lines about to be rewritten). So a stage built on another gets the same
+    state, and hence the same decisions and warnings, as the single-stage file its chain flattens to."""
+    if stage.parent is None:
+        state = StageState(stage.base_image, image_entrypoint=_servicemonitor_image(stage.base_image))
+    else:
+        state = replace(stage_state(parsed, parsed.stages[stage.parent]), cmd_set=False)
+    for item in stage.instructions[1:]:  # [0] is the FROM
+        if item.startline not in skip_lines:
+            state = _step(state, item)
+    return state
+
+
+def _warnings(
+    parsed: ParsedDockerfile, target: Stage, managed_lines: set[int], wanted: list[str], user: str
+) -> list[str]:
     found = []
-    own = [item for item in target.instructions if item.startline not in managed_lines]
-    users = [_unquote(item.value) for item in own if item.keyword == "USER"]
+    state = stage_state(parsed, target, managed_lines)
     if any(text.startswith("RUN ") for text in wanted):
-        if users and users[-1].lower() not in _ADMIN_USERS:
+        if state.user is not None and state.user.lower() not in _ADMIN_USERS:
             found.append(
-                f"the managed RUN instructions run as {users[-1]!r}, which cannot reconfigure IIS or services; "
+                f"the managed RUN instructions run as {state.user!r}, which cannot reconfigure IIS or services; "
                 "add 'USER ContainerAdministrator' before them or remove the earlier USER instruction."
             )
-        elif not users and "nanoserver" in target.image.lower():
+        elif state.user is None and "nanoserver" in state.base_image.lower():
             found.append(
                 "Nano Server images build as ContainerUser and have neither IIS nor the Service Control "
                 "Manager tools the managed RUN instructions call; check the base image."
             )
-    if user == "network_service":
-        starts = [item for item in own if item.keyword in ("ENTRYPOINT", "CMD")]
-        inherited = not any(item.keyword == "ENTRYPOINT" for item in starts) and any(
-            image in target.image.lower() for image in _SERVICEMONITOR_IMAGES
+    starts = (state.entrypoint or "") + " " + (state.cmd or "")
+    if user == "network_service" and (state.image_entrypoint or "servicemonitor" in starts.lower()):
+        found.append(
+            "ServiceMonitor.exe needs administrator rights to start its service, so running the whole "
+            "container as Network Service will stop it from starting; leave user unchanged and use "
+            "iis_app_pools or windows_services instead."
         )
-        if inherited or any("servicemonitor" in item.value.lower() for item in starts):
-            found.append(
-                "ServiceMonitor.exe needs administrator rights to start its service, so running the whole "
-                "container as Network Service will stop it from starting; leave user unchanged and use "
-                "iis_app_pools or windows_services instead."
-            )
     return found
 
 
@@ -531,7 +608,7 @@ def plan(
         stage_name=target.name,
         added=added,
         removed=removed,
-        warnings=_warnings(target, managed_lines, wanted, user),
+        warnings=_warnings(parsed, target, managed_lines, wanted, user),
     )
 
 

@@ -11,7 +11,6 @@ delete. Every check runs before the first write, so a task that fails for bad in
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -22,6 +21,8 @@ from ._kds import managed_password_key_id, preferred_key, read_root_keys
 from ._ldap import Entry, escape_dn_value, escape_filter
 from ._listopts import apply_list_option, is_given, option_values
 from ._principals import PrincipalIndex, identity_kind, lookup_principals, parent_dn, resolve
+from ._rules import dns_name, gmsa_name
+from ._rules import spn as spn_rule
 from ._sd import allowed_sids, set_allowed_sids
 from ._sid import guid_from_bytes, normalize_sid, sid_from_bytes
 
@@ -37,14 +38,6 @@ ENCRYPTION_TYPE_BITS = {"rc4": 0x4, "aes128": 0x8, "aes256": 0x10}
 ENCRYPTION_TYPES = tuple(ENCRYPTION_TYPE_BITS)
 DEFAULT_ENCRYPTION_TYPES = ["aes128", "aes256"]
 DEFAULT_PASSWORD_INTERVAL_DAYS = 30
-
-NAME_MAX_LENGTH = 15
-# Characters Windows refuses in account names (MS-SAMR 3.1.1.6), plus @ and whitespace, which NetBIOS
-# computer names (a gMSA's name on the network) cannot hold.
-FORBIDDEN_NAME_CHARACTERS = set('"/\\[]:;|=,+*?<>@ ')
-
-# service/host[:port or instance][/service name] (MS-ADTS 5.1.1.4 SPN syntax, as setspn accepts it).
-_SPN = re.compile(r"(?P<service>[^/\s:]+)/(?P<host>[^/:\s]+)(?::(?P<port>[^/:\s]+))?(?:/(?P<name>[^/\s]+))?")
 
 ACCOUNT_ATTRIBUTES = (
     "objectClass",
@@ -70,43 +63,13 @@ PLACEHOLDER = "(assigned by the domain controller on creation)"
 
 
 def account_name(name: str) -> str:
-    """The gMSA's name without ``$``; raises ValidationError when AD would refuse it."""
-    bare = name[:-1] if name.endswith("$") else name
-    if not bare:
-        raise ValidationError("The gMSA name is empty.", option="name")
-    if len(bare) > NAME_MAX_LENGTH:
-        raise ValidationError(
-            f"gMSA name {bare!r} is {len(bare)} characters long; at most {NAME_MAX_LENGTH} are allowed "
-            "(the sAMAccountName of a computer-like account is a NetBIOS name plus $).",
-            option="name",
-        )
-    bad = sorted({c for c in bare if c in FORBIDDEN_NAME_CHARACTERS or ord(c) < 32})
-    if bad:
-        raise ValidationError(
-            f"gMSA name {bare!r} contains characters AD forbids: {' '.join(repr(c) for c in bad)}.",
-            hint='Use letters, digits and hyphens; none of " / \\ [ ] : ; | = , + * ? < > @ or spaces.',
-            option="name",
-        )
-    if bare.endswith(".") or bare.strip(".") == "" or bare.isdigit():
-        raise ValidationError(
-            f"gMSA name {bare!r} is not a valid account name (it ends with a period or is only digits).",
-            option="name",
-        )
-    return bare
+    """The gMSA's name without ``$``; raises ValidationError when AD would refuse it (``_rules.gmsa_name``)."""
+    return gmsa_name(name, option="name")
 
 
 def validate_spn(spn: str) -> str:
-    match = _SPN.fullmatch(spn)
-    if match is None:
-        raise ValidationError(
-            f"SPN {spn!r} is not valid: expected service/host[:port][/service name], such as host/WebApp01 or "
-            "MSSQLSvc/sql01.contoso.com:1433, without spaces.",
-            option="spn",
-        )
-    port = match["port"]
-    if port and port.isdigit() and not 0 < int(port) < 65536:
-        raise ValidationError(f"SPN {spn!r} has port {port}, outside 1-65535.", option="spn")
-    return spn
+    """The SPN unchanged; raises ValidationError when it is not ``service/host[:port][/name]`` (``_rules.spn``)."""
+    return spn_rule(spn, option="spn")
 
 
 def encryption_bits(names: list[str]) -> int:
@@ -142,10 +105,8 @@ class AccountRequest:
                 f"managed_password_interval_days {self.managed_password_interval_days} is out of range (1 to 3650).",
                 option="managed_password_interval_days",
             )
-        if self.dns_hostname is not None and not re.fullmatch(
-            r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?", self.dns_hostname
-        ):
-            raise ValidationError(f"dns_hostname {self.dns_hostname!r} is not a DNS host name.", option="dns_hostname")
+        if self.dns_hostname is not None:
+            dns_name(self.dns_hostname, what="dns_hostname", option="dns_hostname")
         return self
 
 

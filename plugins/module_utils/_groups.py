@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ._errors import GmsaError, ValidationError
+from ._errors import GmsaError
 from ._ldap import Entry, escape_dn_value, escape_filter
 from ._listopts import apply_list_option, is_given, list_changes, option_values
 from ._principals import lookup_principals, parent_dn, resolve
+from ._rules import group_name
 from ._sid import guid_from_bytes, sid_from_bytes
 
 # groupType bits (MS-ADTS 2.2.13 / MS-SAMR 2.2.1.11): scope, plus the security bit; always a security group.
@@ -33,9 +34,6 @@ TICKET_REFRESH_WARNING = (
 )
 
 PLACEHOLDER = "(assigned by the domain controller on creation)"
-
-# Forbidden in sAMAccountName (MS-SAMR 3.1.1.6, the characters Windows refuses in account names).
-FORBIDDEN_NAME_CHARACTERS = set('"/\\[]:;|=,+*?<>')
 
 
 def group_type(scope: str) -> int:
@@ -64,21 +62,8 @@ def scope_steps(current: str, wanted: str) -> list[str]:
 
 
 def validate_group_name(name: str) -> None:
-    """A group's sAMAccountName: at most 256 characters (MS-ADTS 3.1.1.5.2.4 says 64 for groups in practice)."""
-    if not name or not name.strip():
-        raise ValidationError("The group name is empty.", option="name")
-    if len(name) > 64:
-        raise ValidationError(
-            f"Group name {name!r} is {len(name)} characters long; AD allows at most 64.", option="name"
-        )
-    bad = sorted({c for c in name if c in FORBIDDEN_NAME_CHARACTERS or ord(c) < 32})
-    if bad:
-        raise ValidationError(
-            f"Group name {name!r} contains characters AD forbids in account names: {' '.join(repr(c) for c in bad)}.",
-            option="name",
-        )
-    if name.endswith("."):
-        raise ValidationError(f"Group name {name!r} ends with a period, which AD forbids.", option="name")
+    """Raise ValidationError when AD would refuse ``name`` as a group sAMAccountName and cn (``_rules.group_name``)."""
+    group_name(name, option="name")
 
 
 @dataclass

@@ -280,17 +280,19 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec impor
     account_name,
     build_credential_spec,
     build_host_account_config,
-    credential_spec_reference,
     default_filename,
     needs_write,
     render_credential_spec,
     safe_join,
-    security_opt,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_ad import (
     parse_account_requests,
     read_spec_source,
     resolve_domain,
+)
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_refs import (
+    credential_spec_reference,
+    security_opt,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._k8s import (

@@ -14,8 +14,13 @@ description:
     for container hosts), or reads one file, and reports for each its gMSA accounts and its domain.
   - The equivalent of C(Get-CredentialSpec) from Microsoft's CredentialSpec PowerShell module, which lists the
     files of Docker's C(CredentialSpecs) folder; this module also parses and checks each file.
-  - A file that is not a usable credential spec (not JSON, UTF-16 text, a missing field) is reported with the
-    reason, not fatal, so one bad file does not hide the others.
+  - A file that is not a usable credential spec (not JSON, UTF-16 text, a missing field, a field of the wrong
+    shape) is reported with the reason, not fatal, so one bad file does not hide the others.
+  - Every field must have the shape M(wincontainers.gmsa.credential_spec) writes, under the same rules
+    (C(Sid) a domain SID, C(S-1-5-21-) and three numbers, not an account's SID with its RID; C(Guid) a GUID without
+    braces; C(DnsName) and C(DnsTreeName) DNS names; C(NetBiosName) a NetBIOS domain name; C(MachineAccountName)
+    and each C(Name) a gMSA name without C($); each C(Scope) a DNS or NetBIOS domain name). Whether the values are
+    those of the domain needs AD; M(wincontainers.gmsa.gmsa_check) compares them.
   - Reads local files only; it does not connect to Active Directory. To compare a spec with AD, build the expected
     one with M(wincontainers.gmsa.credential_spec) (without O(wincontainers.gmsa.credential_spec#module:dest)).
 options:
@@ -95,7 +100,7 @@ credential_specs:
       type: bool
       sample: true
     error:
-      description: Why the file is not usable.
+      description: Why the file is not usable, and what to do; every field of the wrong shape is named.
       returned: when RV(credential_specs[].valid) is false
       type: str
       sample: "Credential spec has no DomainJoinConfig."
@@ -165,6 +170,8 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec import (
     CredentialSpecError,
     parse_credential_spec,
+)
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_refs import (
     security_opt,
 )
 

@@ -26,6 +26,11 @@ description:
   - The C(RUN) instructions use the exec (JSON) form with absolute paths under C(C:\Windows\System32),
     so they do not depend on the stage's C(SHELL) (cmd, powershell or one inherited from the base
     image) nor on the C(# escape) parser directive.
+  - A stage built on an earlier stage (C(FROM <stage name>), compared case-insensitively, after the global
+    C(ARG) values are substituted) is judged with what it inherits through any number of such links, as
+    Docker passes it on (the base image, C(USER), C(SHELL), C(ENTRYPOINT) and C(CMD)). Its warnings (a
+    non-administrator C(USER) before the C(RUN) instructions, a Nano Server base, an IIS image started by
+    C(ServiceMonitor.exe)) are those of the same file written as one stage.
   - Files that Docker and the parser could read differently (heredocs, an empty line inside a line
     continuation, a file ending in a line continuation, no C(FROM), ...) are refused with an error
     and left unchanged.

@@ -60,6 +60,34 @@ def test_file_reference_filters(name: str, given: str, expected: Any) -> None:
     assert FILTERS[name](given) == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "given", "expected"),
+    [
+        # The right values for a spec held in a Swarm config (before, both failed as "does not name a file").
+        ("credential_spec_compose", "config://gmsa_webapp01", {"config": "gmsa_webapp01"}),
+        ("credential_spec_swarm", "config://gmsa_webapp01", '--credential-spec="config://gmsa_webapp01"'),
+        ("credential_spec_compose", "registry://contoso_webapp01", {"registry": "contoso_webapp01"}),
+        ("credential_spec_swarm", "registry://contoso_webapp01", '--credential-spec="registry://contoso_webapp01"'),
+        ("credential_spec_security_opt", "registry://contoso_webapp01", "credentialspec=registry://contoso_webapp01"),
+    ],
+)
+def test_other_reference_forms(name: str, given: str, expected: Any) -> None:
+    assert FILTERS[name](given) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "listed"),
+    [
+        ("credential_spec_security_opt", "config://gmsa_webapp01", "It takes file://.*registry://.*or raw://"),
+        ("credential_spec_swarm", "raw://{}", "It takes file://.*registry://.*or config://"),
+        ("credential_spec_compose", "raw://{}", "It takes file://.*registry://.*or config://"),
+    ],
+)
+def test_each_filter_refuses_the_forms_of_other_orchestrators(name: str, given: str, listed: str) -> None:
+    with pytest.raises(AnsibleFilterError, match=listed):
+        FILTERS[name](given)
+
+
 @pytest.mark.parametrize("name", ["credential_spec_security_opt", "credential_spec_compose", "credential_spec_swarm"])
 @pytest.mark.parametrize("given", ["../app.json", "C:\\temp\\app.json", "", None])
 def test_file_reference_filter_errors(name: str, given: Any) -> None:
@@ -86,11 +114,18 @@ def test_k8s_resource_filter(as_text: bool) -> None:
         ("{}", "gmsa-webapp01", "has no CmsPlugins"),
         (None, "gmsa-webapp01", "must be a JSON object"),
         ("from-file", "gmsa-WebApp01", "is not a valid Kubernetes name.*For example 'gmsa-webapp01'"),
+        ("account-sid", "gmsa-webapp01", "DomainJoinConfig.Sid .* is not a domain SID.*the RID 1106"),
+        ("account-sid-text", "gmsa-webapp01", "DomainJoinConfig.Sid .* is not a domain SID.*the RID 1106"),
     ],
 )
 def test_k8s_resource_filter_errors(spec: Any, name: str, message: str) -> None:
     if spec == "from-file":
         spec = SPEC_FILE.read_text(encoding="utf-8")
+    if spec in ("account-sid", "account-sid-text"):
+        # The AKS example's mistake: the gMSA's SID in DomainJoinConfig.Sid.
+        document = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
+        document["DomainJoinConfig"]["Sid"] = "S-1-5-21-1491159469-2640480700-2178151669-1106"
+        spec = document if spec == "account-sid" else json.dumps(document)
     with pytest.raises(AnsibleFilterError, match=message):
         FILTERS["credential_spec_k8s_resource"](spec, name)
 

@@ -15,17 +15,20 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec impor
     DomainIdentity,
     account_name,
     build_credential_spec,
-    compose_credential_spec,
-    credential_spec_reference,
+    credential_spec_problems,
     default_filename,
     needs_write,
     parse_credential_spec,
     render_credential_spec,
     safe_join,
     same_content,
+    validate_credential_spec,
+)
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_refs import (
+    compose_credential_spec,
+    credential_spec_reference,
     security_opt,
     swarm_credential_spec,
-    validate_credential_spec,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 
@@ -41,8 +44,15 @@ DEV = DomainIdentity(
 )
 
 
+# The AWS CDK file is a template: its $...$ placeholders are filled in before it is a credential spec.
+CDK_TEMPLATE_VALUES = {"$gmsaName$": "webapp01", "$adDomainName$": "contoso.com", "$adNetBiosName$": "CONTOSO"}
+
+
 def data_text(name: str) -> str:
-    return (DATA / name).read_text(encoding="utf-8")
+    text = (DATA / name).read_text(encoding="utf-8")
+    for placeholder, value in CDK_TEMPLATE_VALUES.items() if "template" in name else ():
+        text = text.replace(placeholder, value)
+    return text
 
 
 def k8s_credspec(name: str) -> dict[str, Any]:
@@ -165,8 +175,6 @@ def test_additional_account_errors(additional: list[Any], message: str, contoso:
     [
         ("webapp01", "webapp01"),
         ("WebApp01$", "WebApp01"),
-        ("WebApp01$$", "WebApp01"),
-        (" webapp01 ", "webapp01"),
         ("a" * 15, "a" * 15),
         ("a" * 15 + "$", "a" * 15),
         ("gmsa-acct-test", "gmsa-acct-test"),
@@ -181,12 +189,18 @@ def test_account_name_accepts(given: str, expected: str) -> None:
     [
         ("CONTOSO\\webapp01", r"contains '\\'.*for example 'webapp01'"),
         ("webapp01@contoso.com", r"contains '@'.*for example 'webapp01'"),
-        ("a" * 16, "16 characters long; a gMSA sAMAccountName has at most 15"),
+        ("a" * 16, "16 characters long; at most 15"),
         ("", "is empty"),
         ("$", "is empty"),
-        ("web*app", r"does not allow.*'\*'"),
-        ("web/app", "does not allow"),
-        ("web\tapp", "does not allow"),
+        ("web*app", r"forbids: '\*'"),
+        ("web/app", "forbids"),
+        ("web\tapp", "forbids"),
+        # the gMSA rule (_rules.gmsa_name), as gmsa_account applies it: no spaces, not only digits, no final period
+        ("web app", "forbids: ' '"),
+        (" webapp01 ", "forbids: ' '"),
+        ("WebApp01$$", r"forbids: '\$'"),
+        ("12345", "only digits"),
+        ("webapp.", "ends with a period"),
         (None, "must be a string"),
     ],
 )
@@ -208,14 +222,14 @@ def test_errors_are_value_errors_and_gmsa_errors(contoso: DomainIdentity) -> Non
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("sid", "S-1-5-21-702590844-1001920913-2680819671-1105", "not a domain SID.*not the gMSA's"),
+        ("sid", "S-1-5-21-702590844-1001920913-2680819671-1105", "not a domain SID.*the RID 1105.*not an account's"),
         ("sid", "S-1-5-32-544", "not a domain SID"),
-        ("sid", "S-1-5-21-1-2-4294967296", "not a domain SID"),
-        ("sid", None, "not a domain SID"),
+        ("sid", "S-1-5-21-1-2-4294967296", "not a SID"),
+        ("sid", None, "Domain SID must be a string"),
         ("guid", "not-a-guid", "is not a GUID"),
-        ("dns_name", "contoso.com.", "not a DNS domain name"),
-        ("dns_name", "", "not a DNS domain name"),
-        ("forest_dns_name", "contoso_com", "not a DNS domain name"),
+        ("dns_name", "contoso.com.", "Domain dns_name 'contoso.com.' is not a DNS name"),
+        ("dns_name", "", "Domain dns_name is empty"),
+        ("forest_dns_name", "contoso_com", "Domain forest_dns_name 'contoso_com' is not a DNS name"),
         ("netbios_name", "A" * 16, "NetBIOS name"),
         ("netbios_name", "CON.TOSO", "NetBIOS name"),
         ("netbios_name", "", "NetBIOS name"),
@@ -724,3 +738,101 @@ def test_needs_write_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(CredentialSpecError, match=r"Cannot read credential spec .*: Permission denied") as caught:
         needs_write(str(tmp_path / "x.json"), _valid())
     assert "become" in caught.value.hint
+
+
+# --- field shapes (issue: offline validation accepted an account SID) -----------------------------------------
+
+# A spec as New-CredentialSpec writes it, but with the gMSA's SID in DomainJoinConfig.Sid: the mistake that
+# Microsoft's AKS example ("SID of your gMSA account") leads people into.
+AKS_ACCOUNT_SID = "S-1-5-21-1491159469-2640480700-2178151669-1106"
+AKS_LIKE_SPEC = {
+    "CmsPlugins": ["ActiveDirectory"],
+    "DomainJoinConfig": {
+        "Sid": AKS_ACCOUNT_SID,
+        "MachineAccountName": "WebApp01",
+        "Guid": "2a7a4e9e-7c1b-4a8a-9c43-2f3b0d6e1c55",
+        "DnsTreeName": "contoso.com",
+        "DnsName": "contoso.com",
+        "NetBiosName": "CONTOSO",
+    },
+    "ActiveDirectoryConfig": {
+        "GroupManagedServiceAccounts": [
+            {"Name": "WebApp01", "Scope": "contoso.com"},
+            {"Name": "WebApp01", "Scope": "CONTOSO"},
+        ]
+    },
+}
+
+
+def test_an_account_sid_in_domain_join_config_is_refused_with_the_reason() -> None:
+    with pytest.raises(CredentialSpecError) as caught:
+        parse_credential_spec(json.dumps(AKS_LIKE_SPEC))
+    assert caught.value.message == (
+        f"Credential spec DomainJoinConfig.Sid {AKS_ACCOUNT_SID!r} is not a domain SID (S-1-5-21- and three "
+        "numbers): it has a fourth number, the RID 1106, so it is an account's SID."
+    )
+    assert "Get-ADDomain DomainSID" in (caught.value.hint or "")
+
+
+def test_the_same_spec_with_the_domain_sid_is_valid() -> None:
+    fixed = _changed(AKS_LIKE_SPEC, ("DomainJoinConfig", "Sid"), AKS_ACCOUNT_SID.rsplit("-", 1)[0])
+    assert parse_credential_spec(json.dumps(fixed)) == fixed
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("DomainJoinConfig", "Sid"), "S-1-5-32-544", r"Sid 'S-1-5-32-544' is not a domain SID"),
+        (("DomainJoinConfig", "Sid"), "S-1-5-21-1-2", r"Sid 'S-1-5-21-1-2' is not a domain SID"),
+        (("DomainJoinConfig", "Sid"), "s-1-5-21-1-2-3-4-5", "is not a domain SID"),
+        (("DomainJoinConfig", "Sid"), "S-1-5-21-1-2-99999999999", "is not a SID"),
+        (("DomainJoinConfig", "Guid"), "not-a-guid", r"Guid 'not-a-guid' is not a GUID"),
+        (("DomainJoinConfig", "Guid"), "56d9b66cd7464f87bd2626760cfdca2e", "is not a GUID"),
+        (("DomainJoinConfig", "DnsName"), "contoso.com.", r"DnsName 'contoso.com.' is not a DNS name"),
+        (("DomainJoinConfig", "DnsName"), "CONTOSO\\x", "DnsName .* is not a DNS name"),
+        (("DomainJoinConfig", "DnsTreeName"), "contoso_com", r"DnsTreeName 'contoso_com' is not a DNS name"),
+        (("DomainJoinConfig", "NetBiosName"), "contoso.com", r"NetBiosName 'contoso.com' is not valid"),
+        (("DomainJoinConfig", "NetBiosName"), "A" * 16, "NetBiosName .* is not valid"),
+        (("DomainJoinConfig", "MachineAccountName"), "WebApp01$", r"MachineAccountName 'WebApp01\$' ends in '\$'"),
+        (("DomainJoinConfig", "MachineAccountName"), "CONTOSO\\WebApp01", "MachineAccountName .* forbids"),
+        (("DomainJoinConfig", "MachineAccountName"), "WebApp01@contoso.com", "MachineAccountName .* forbids: '@'"),
+        (("DomainJoinConfig", "MachineAccountName"), "a" * 16, "MachineAccountName .* at most 15"),
+        (("DomainJoinConfig", "MachineAccountName"), "web app", "MachineAccountName .* forbids: ' '"),
+        (("DomainJoinConfig", "MachineAccountName"), "12345", "MachineAccountName .* only digits"),
+        (
+            ("ActiveDirectoryConfig", "GroupManagedServiceAccounts", 0, "Name"),
+            "WebApp01$",
+            r"GroupManagedServiceAccounts\[0\]\.Name 'WebApp01\$' ends in '\$'",
+        ),
+        (
+            ("ActiveDirectoryConfig", "GroupManagedServiceAccounts", 1, "Scope"),
+            "contoso.com.",
+            r"GroupManagedServiceAccounts\[1\]\.Scope 'contoso.com.' is neither a DNS domain name nor a NetBIOS",
+        ),
+        (
+            ("ActiveDirectoryConfig", "GroupManagedServiceAccounts", 1, "Scope"),
+            "",
+            r"GroupManagedServiceAccounts\[1\]\.Scope '' is not a domain name",
+        ),
+    ],
+)
+def test_every_field_shape_is_checked(path: tuple[Any, ...], value: str, message: str) -> None:
+    spec = _changed(AKS_LIKE_SPEC, ("DomainJoinConfig", "Sid"), "S-1-5-21-1491159469-2640480700-2178151669")
+    with pytest.raises(CredentialSpecError, match=message):
+        parse_credential_spec(json.dumps(_changed(spec, path, value)))
+
+
+def test_all_shape_problems_are_reported_at_once() -> None:
+    spec = _changed(AKS_LIKE_SPEC, ("DomainJoinConfig", "NetBiosName"), "contoso.com")
+    with pytest.raises(CredentialSpecError, match=r"^Credential spec has 2 problems: .*Sid.*NetBiosName") as caught:
+        parse_credential_spec(json.dumps(spec))
+    assert "RID 1106" in str(caught.value)
+
+
+def test_gmsa_check_reads_structure_only_and_compares_fields_with_ad_itself() -> None:
+    assert parse_credential_spec(json.dumps(AKS_LIKE_SPEC), shapes=False) == AKS_LIKE_SPEC
+
+
+def test_builder_and_validator_agree_on_what_they_write() -> None:
+    spec = build_credential_spec("gmsa-web_01", CONTOSO, ["LogAgent", ("ReportSvc", "emea.contoso.com")])
+    assert credential_spec_problems(spec) == []

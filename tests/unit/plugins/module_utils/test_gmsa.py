@@ -37,8 +37,10 @@ def test_valid_names(name):
         ("bad name", "forbids"),
         ('a"b', "forbids"),
         ("a@b", "forbids"),
-        ("ends.", "not a valid account name"),
-        ("12345", "not a valid account name"),
+        ("ends.", "ends with a period"),
+        (".starts", "starts with a period"),
+        ("12345", "only digits"),
+        ("...", "only periods"),
         ("", "empty"),
         ("$", "empty"),
         ("tab\there", "forbids"),
@@ -234,3 +236,20 @@ def test_enable_clears_only_the_disable_bit():
     entry = _entry(userAccountControl=[b"4130"])
     changes = reconcile(entry, _wanted(AccountRequest("WebApp01", enabled=True), entry))
     assert changes.modify["userAccountControl"] == [("replace", ["4128"])]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["WebApp01", "WebApp01$", "web app", "12345", "ends.", ".starts", "a" * 16, "a@b", "a\\b", "svc_web", "x$$", " x"],
+)
+def test_gmsa_account_and_credential_spec_agree_on_names(name):
+    # One rule (_rules.gmsa_name): the name gmsa_account creates is the name credential_spec accepts.
+    from ansible_collections.wincontainers.gmsa.plugins.module_utils import _credspec
+
+    def outcome(function):
+        try:
+            return function(name)
+        except ValidationError:
+            return "refused"
+
+    assert outcome(account_name) == outcome(_credspec.account_name)

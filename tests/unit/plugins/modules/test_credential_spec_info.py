@@ -171,3 +171,41 @@ def test_unreadable_file_is_reported(folder: Path, monkeypatch: pytest.MonkeyPat
         "error": "Cannot read the file: Permission denied.",
     }
     assert entries["contoso_webapp01.json"]["valid"] is True
+
+
+def test_a_spec_with_an_account_sid_is_not_valid_and_says_why(tmp_path: Path) -> None:
+    # Shaped like New-CredentialSpec output, with the gMSA's SID where the domain SID belongs (the AKS example's
+    # mistake): before, valid: true.
+    spec = build_credential_spec("WebApp01", CONTOSO)
+    spec["DomainJoinConfig"]["Sid"] = "S-1-5-21-1491159469-2640480700-2178151669-1106"
+    (tmp_path / "aks.json").write_text(render_credential_spec(spec), encoding="ascii")
+
+    entry = run({"path": str(tmp_path)})["credential_specs"][0]
+
+    assert entry["valid"] is False
+    assert entry["error"].startswith(
+        "Credential spec DomainJoinConfig.Sid 'S-1-5-21-1491159469-2640480700-2178151669-1106' is not a domain SID "
+        "(S-1-5-21- and three numbers): it has a fourth number, the RID 1106, so it is an account's SID."
+    )
+    assert "credential_spec" not in entry
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("Guid", "{56d9b66c-d746-4f87-bd26-26760cfdca2e}", "DomainJoinConfig.Guid"),
+        ("DnsName", "contoso", None),
+        ("DnsName", "contoso.com.", "DomainJoinConfig.DnsName"),
+        ("NetBiosName", "contoso.com", "DomainJoinConfig.NetBiosName"),
+        ("MachineAccountName", "WebApp01$", "DomainJoinConfig.MachineAccountName"),
+    ],
+)
+def test_field_shapes_decide_validity(tmp_path: Path, field: str, value: str, reason: str | None) -> None:
+    spec = build_credential_spec("WebApp01", CONTOSO)
+    spec["DomainJoinConfig"][field] = value
+    (tmp_path / "spec.json").write_text(render_credential_spec(spec), encoding="ascii")
+
+    entry = run({"path": str(tmp_path)})["credential_specs"][0]
+
+    assert entry["valid"] is (reason is None)
+    assert reason is None or reason in entry["error"]
