@@ -833,6 +833,6 @@ def test_gmsa_check_reads_structure_only_and_compares_fields_with_ad_itself() ->
     assert parse_credential_spec(json.dumps(AKS_LIKE_SPEC), shapes=False) == AKS_LIKE_SPEC
 
 
-def test_builder_and_validator_agree_on_what_they_write() -> None:
-    spec = build_credential_spec("gmsa-web_01", CONTOSO, ["LogAgent", ("ReportSvc", "emea.contoso.com")])
+def test_builder_and_validator_agree_on_what_they_write(contoso: DomainIdentity) -> None:
+    spec = build_credential_spec("gmsa-web_01", contoso, ["LogAgent", ("ReportSvc", "emea.contoso.com")])
     assert credential_spec_problems(spec) == []

@@ -173,10 +173,12 @@ def test_unreadable_file_is_reported(folder: Path, monkeypatch: pytest.MonkeyPat
     assert entries["contoso_webapp01.json"]["valid"] is True
 
 
-def test_a_spec_with_an_account_sid_is_not_valid_and_says_why(tmp_path: Path) -> None:
+def test_a_spec_with_an_account_sid_is_not_valid_and_says_why(
+    tmp_path: Path, contoso: DomainIdentity, run: RunModule
+) -> None:
     # Shaped like New-CredentialSpec output, with the gMSA's SID where the domain SID belongs (the AKS example's
     # mistake): before, valid: true.
-    spec = build_credential_spec("WebApp01", CONTOSO)
+    spec = build_credential_spec("WebApp01", contoso)
     spec["DomainJoinConfig"]["Sid"] = "S-1-5-21-1491159469-2640480700-2178151669-1106"
     (tmp_path / "aks.json").write_text(render_credential_spec(spec), encoding="ascii")
 
@@ -200,8 +202,10 @@ def test_a_spec_with_an_account_sid_is_not_valid_and_says_why(tmp_path: Path) ->
         ("MachineAccountName", "WebApp01$", "DomainJoinConfig.MachineAccountName"),
     ],
 )
-def test_field_shapes_decide_validity(tmp_path: Path, field: str, value: str, reason: str | None) -> None:
-    spec = build_credential_spec("WebApp01", CONTOSO)
+def test_field_shapes_decide_validity(
+    tmp_path: Path, field: str, value: str, reason: str | None, contoso: DomainIdentity, run: RunModule
+) -> None:
+    spec = build_credential_spec("WebApp01", contoso)
     spec["DomainJoinConfig"][field] = value
     (tmp_path / "spec.json").write_text(render_credential_spec(spec), encoding="ascii")
 
