@@ -174,7 +174,7 @@ def test_unreadable_file_is_reported(folder: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_a_spec_with_an_account_sid_is_not_valid_and_says_why(
-    tmp_path: Path, run: RunModule, contoso: DomainIdentity
+    tmp_path: Path, contoso: DomainIdentity, run: RunModule
 ) -> None:
     # Shaped like New-CredentialSpec output, with the gMSA's SID where the domain SID belongs (the AKS example's
     # mistake): before, valid: true.
@@ -203,7 +203,7 @@ def test_a_spec_with_an_account_sid_is_not_valid_and_says_why(
     ],
 )
 def test_field_shapes_decide_validity(
-    tmp_path: Path, run: RunModule, contoso: DomainIdentity, field: str, value: str, reason: str | None
+    tmp_path: Path, field: str, value: str, reason: str | None, contoso: DomainIdentity, run: RunModule
 ) -> None:
     spec = build_credential_spec("WebApp01", contoso)
     spec["DomainJoinConfig"][field] = value
