@@ -46,41 +46,32 @@ class CheckReader(Protocol):
     @property
     def domain(self) -> DomainFacts:
         """The connection's domain."""
-        ...
 
     def root_keys(self) -> list[RootKey]:
         """The forest's KDS root keys (those the bind account can read)."""
-        ...
 
     def gmsa(self, name: str) -> GmsaFacts | None:
         """The account holding the bare sAMAccountName ``name`` (a gMSA, or whatever else holds it)."""
-        ...
 
     def spn_holders(self, gmsa: GmsaFacts) -> dict[str, list[str]]:
         """SPN (lower case) -> DNs of the other objects that hold one of the gMSA's SPNs."""
-        ...
 
     def host(self, name: str) -> HostFacts | None:
         """The container host's computer account (NAME, NAME$, DNS name or DN), with its token groups."""
-        ...
 
     def groups(self, sids: Iterable[str]) -> dict[str, GroupFacts]:
         """SID -> group facts, for the domain objects among ``sids``."""
-        ...
 
     def spec_accounts(self, spec: Mapping[str, Any]) -> list[SpecAccount]:
         """Every GroupManagedServiceAccounts entry of ``spec``, looked up in the domain its Scope names."""
-        ...
 
     def password_retrieval(
         self, gmsa: GmsaFacts, host: str, host_password: str | None, host_keytab: str | None
     ) -> Proof:
         """Bind as the container host and read the gMSA's managed password, as the host does."""
-        ...
 
     def kerberos(self, gmsa: GmsaFacts, password: bytes | None) -> Finding:
         """Get a TGT as the gMSA with the retrieved password, then a service ticket for one of its SPNs."""
-        ...
 
 
 class LdapCheckReader:

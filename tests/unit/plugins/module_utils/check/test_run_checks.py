@@ -28,10 +28,12 @@ from ansible_collections.wincontainers.gmsa.tests.unit.plugins.module_utils.chec
     DOMAIN_SID,
     NOW,
     gmsa,
-    groups,
     host,
     key,
     spec,
+)
+from ansible_collections.wincontainers.gmsa.tests.unit.plugins.module_utils.check.facts import (
+    groups as host_groups,
 )
 
 KEY_ID = "22d55d7b-5973-99d3-b397-f2d8398de064"
@@ -47,7 +49,7 @@ class FakeReader:
     accounts: dict[str, GmsaFacts] = field(default_factory=lambda: {"webapp01": gmsa(password_key_id=KEY_ID)})
     holders: dict[str, list[str]] = field(default_factory=dict)
     hosts: dict[str, HostFacts] = field(default_factory=lambda: {"host01": host()})
-    group_facts: dict[str, GroupFacts] = field(default_factory=groups)
+    group_facts: dict[str, GroupFacts] = field(default_factory=host_groups)
     listed_accounts: list[SpecAccount] = field(default_factory=lambda: [SpecAccount("WebApp01", "contoso.com")])
     password: bytes | None = PASSWORD
     calls: list[tuple[str, Any]] = field(default_factory=list)
