@@ -44,8 +44,10 @@ GMSA_CLASS = "msDS-GroupManagedServiceAccount"
 
 # userAccountControl bits (MS-ADTS 2.2.16): a gMSA is a workstation trust account; Samba's default on add
 # (4130) also sets ACCOUNTDISABLE and PASSWD_NOTREQD, and the KDC refuses tickets to a disabled account.
+# TRUSTED_FOR_DELEGATION is unconstrained Kerberos delegation (setting it needs SeEnableDelegationPrivilege).
 UF_ACCOUNTDISABLE = 0x2
 UF_WORKSTATION_TRUST_ACCOUNT = 0x1000
+UF_TRUSTED_FOR_DELEGATION = 0x80000
 
 # msDS-SupportedEncryptionTypes bits (MS-KILE 2.2.7).
 ENCRYPTION_TYPE_BITS = {"rc4": 0x4, "aes128": 0x8, "aes256": 0x10}
@@ -139,6 +141,7 @@ ROWS: tuple[Row, ...] = (
         create_only=True,
         validate=_validate_interval,
     ),
+    Row("trusted_for_delegation", "userAccountControl", {"type": "bool"}, flag(UF_TRUSTED_FOR_DELEGATION)),
 )
 
 GMSA = ObjectKind(

@@ -115,6 +115,9 @@ options:
       managed_password_interval_days:
         description: As O(managed_password_interval_days).
         type: int
+      trusted_for_delegation:
+        description: As O(trusted_for_delegation).
+        type: bool
   state:
     description:
       - V(present) ensures the account; V(absent) deletes it.
@@ -223,6 +226,15 @@ options:
       - AD accepts it only at creation. When it differs on an existing account the task fails, naming the current
         value, instead of pretending; omit it for existing accounts, or re-create the account to change it.
     type: int
+  trusted_for_delegation:
+    description:
+      - Whether the account is trusted for unconstrained Kerberos delegation (the C(TRUSTED_FOR_DELEGATION) bit of
+        C(userAccountControl)), as C(Set-ADServiceAccount -TrustedForDelegation) sets it.
+      - Services running as the account then receive forwardable tickets of every user who authenticates to them
+        and can act as those users anywhere; prefer resource-based constrained delegation.
+      - Setting it needs the C(SeEnableDelegationPrivilege) user right (Domain Admins have it). Left alone when
+        omitted; a new account is not trusted.
+    type: bool
   lookup_failure_action:
     description:
       - What to do when a principal in O(allowed_to_retrieve_password) does not exist.
@@ -354,6 +366,11 @@ managed_password_interval_days:
   returned: with O(name) and state present
   type: int
   sample: 30
+trusted_for_delegation:
+  description: Whether the account is trusted for unconstrained Kerberos delegation.
+  returned: with O(name) and state present
+  type: bool
+  sample: false
 accounts:
   description: With O(accounts), one entry per account, in order, with the fields above and C(changed).
   returned: with O(accounts)

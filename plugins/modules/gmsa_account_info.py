@@ -100,6 +100,9 @@ accounts:
     managed_password_id:
       description: The GUID of the KDS root key the current password derives from (from C(msDS-ManagedPasswordId)).
       type: str
+    trusted_for_delegation:
+      description: Whether the account is trusted for unconstrained Kerberos delegation (C(userAccountControl)).
+      type: bool
     user_account_control:
       description: The raw C(userAccountControl) value.
       type: int

@@ -237,3 +237,9 @@ def test_absent_deletes_and_absent_again_does_nothing():
     (operation,) = plan_object(GMSA, _entry(), ObjectRequest("WebApp01", "absent"), PlanContext(CONTOSO)).operations
     assert (operation.kind, operation.dn) == ("delete", f"CN=WebApp01,{MSA}")
     assert plan_object(GMSA, None, ObjectRequest("WebApp01", "absent"), PlanContext(CONTOSO)).operations == []
+
+
+def test_trusted_for_delegation_and_enabled_share_one_user_account_control_write():
+    changes = _one_modify(_plan(_entry(), trusted_for_delegation=True, enabled=False))
+    assert changes == {"userAccountControl": [("replace", [str(0x1000 | 0x2 | 0x80000)])]}
+    assert _plan(_entry(userAccountControl=[b"528384"]), trusted_for_delegation=True).operations == []
