@@ -346,3 +346,10 @@ def test_problem_returns_message_and_hint_or_none() -> None:
     assert text.startswith("DomainJoinConfig.Sid 'S-1-5-21-1-2-3-1106' is not a domain SID")
     assert "Get-ADDomain DomainSID" in text
     assert rules.problem(rules.sam_account_name, "a" * 21, "user") is not None
+
+
+def test_guid_message_and_hint() -> None:
+    with pytest.raises(ValidationError) as caught:
+        rules.guid("{" + GUID + "}", braces="forbidden", what="Guid")
+    assert caught.value.message == f"Guid '{{{GUID}}}' is not a GUID."
+    assert caught.value.hint == "Give 8-4-4-4-12 hex digits without braces."
