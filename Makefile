@@ -55,19 +55,23 @@ format-check: venv
 	$(BIN)/ruff check $(PY_DIRS)
 	$(BIN)/ruff format --check $(PY_DIRS)
 
-unit: setup
+# Pure logic only: needs the virtual environment, not root, Samba or a network namespace.
+unit: venv
 	$(BIN)/python -m pytest tests/unit -q -p no:cacheprovider
 
 sanity: setup
 	PYTHON=$(BIN)/python scripts/sanity.sh
 
+# ansible-lint (production profile), then mypy over plugins/module_utils and plugins/filter (mypy.ini).
 lint: setup
 	scripts/lint.sh
+	$(BIN)/mypy
 
-# A fresh domain for every run: the targets start from what provisioning creates.
+# A fresh domain for every run: the targets start from what provisioning creates. Each target runs in its own
+# ansible-playbook process against that one lab DC (tests/integration/run.py); failed targets are named at the end.
 integration: setup
 	scripts/lab-dc down
-	ansible-playbook tests/integration/integration.yml $(LAB_VARS) $(if $(TARGETS),-e '{"targets": [$(TARGETS)]}')
+	$(BIN)/python tests/integration/run.py $(if $(TARGETS),--targets '$(TARGETS)')
 
 build-check: setup
 	tests/build/check_build.sh

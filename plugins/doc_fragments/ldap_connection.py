@@ -9,12 +9,14 @@ class ModuleDocFragment:
 options:
   server:
     description:
-      - Host names of the domain controllers to use, tried in order until one answers.
+      - Host names of the domain controllers to use, tried in order until one answers. Each DC passed over is
+        named in the task's warnings with the reason, and RV(ldap_server) names the DC that answered.
       - Connect by the name in the DC's certificate (usually its FQDN, V(dc1.contoso.com)); an IP address fails
         certificate validation unless O(cert_validation=ignore_hostname).
       - When omitted, the DCs are discovered through the DNS SRV records C(_ldap._tcp.dc._msdcs.<domain>) of the
-        Kerberos default realm (C(default_realm) in the krb5.conf that C(KRB5_CONFIG) names, else
-        C(/etc/krb5.conf)). Discovery needs the dnspython library.
+        Kerberos default realm, as libkrb5 reads it (C(default_realm) in the krb5.conf that C(KRB5_CONFIG) names,
+        else C(/etc/krb5.conf), including C(include)d files), and tried in RFC 2782 order (lowest priority first,
+        by weight within a priority). Discovery needs the dnspython and gssapi libraries.
       - Can be set with the E(GMSA_LDAP_SERVER) environment variable (comma separated).
     type: list
     elements: str
@@ -74,14 +76,18 @@ options:
     type: str
   connection_timeout:
     description:
-      - Seconds to wait for each DC to answer a connection before trying the next one.
+      - Seconds each DC has to accept the connection, complete the TLS handshake (or StartTLS) and answer the bind,
+        all together, before the next one is tried. A DC that accepts the TCP connection but never answers (hung,
+        overloaded) costs this long and no more.
+      - Once bound, each LDAP operation may wait 30 seconds (or O(connection_timeout), if larger) for an answer.
+      - A Kerberos bind also waits for the KDC, within the timeouts of krb5.conf.
       - Can be set with the E(GMSA_LDAP_CONNECTION_TIMEOUT) environment variable.
     type: int
     default: 10
 requirements:
   - ldap3 >= 2.9 (Python library)
   - dnspython (Python library, only for DC discovery when O(server) is omitted)
-  - gssapi (Python library, only for O(auth_protocol=kerberos))
+  - gssapi (Python library, for O(auth_protocol=kerberos), and for DC discovery when O(server) is omitted)
 notes:
   - Every option can be set once for a whole play with
     C(module_defaults) and the action group C(group/wincontainers.gmsa.ad), or through the E(GMSA_LDAP_*)

@@ -47,7 +47,7 @@ class FilterModule:
     """wincontainers.gmsa credential spec filters."""
 
     def filters(self) -> dict[str, Callable[..., Any]]:
-        functions = {
+        functions: dict[str, Callable[..., Any]] = {
             "credential_spec_security_opt": security_opt,
             "credential_spec_compose": compose_credential_spec,
             "credential_spec_swarm": swarm_credential_spec,

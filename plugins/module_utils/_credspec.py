@@ -438,7 +438,7 @@ _TREE_HINT = "Give the forest root domain's DNS name (Get-ADDomain Forest), for 
 _NETBIOS_HINT = "Give the domain's NetBIOS name (Get-ADDomain NetBIOSName), for example 'CONTOSO'."
 
 
-def parse_credential_spec(text: str, *, shapes: bool = True) -> dict[str, Any]:
+def parse_credential_spec(text: str | bytes, *, shapes: bool = True) -> dict[str, Any]:
     """Parse and validate a credential spec file's text (a UTF-8 byte order mark is tolerated).
 
     ``shapes`` as for ``validate_credential_spec``.

@@ -10,8 +10,9 @@
   ``systemFlags`` with ``FLAG_CR_NTDS_DOMAIN``); its SID and GUID come with the crossRef's ``nCName`` when the
   search asks for extended DNs (MS-ADTS 3.1.1.3.4.1.5), so no DC of that domain is needed. Only when a DC
   leaves them out is the domain's NC head read.
-* The accounts are looked up by ``sAMAccountName`` with one search per domain: a gMSA's name ends in ``$``; the
-  bare name is searched too, so that a user of that name is reported as "not a gMSA" instead of "missing".
+* The accounts are looked up by ``sAMAccountName`` (``_lookup``, the one lookup) with one search per domain: a
+  gMSA's name ends in ``$``; the bare name is searched too, so that a user of that name is reported as "not a
+  gMSA" instead of "missing".
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from typing import Any
 
 from ._credspec import CredentialSpecError, DomainIdentity, account_name, domain_scope
 from ._errors import GmsaError
-from ._ldap import LdapClient, escape_filter
+from ._ldap import LdapClient
+from ._lookup import NameLookup, find_by_sam_account_name
 from ._sid import guid_from_bytes, sid_from_bytes
 
 GMSA_CLASS = "msds-groupmanagedserviceaccount"
@@ -196,25 +198,20 @@ def find_gmsas(client: LdapClient, domain: ForestDomain, names: Iterable[str], o
     ``own`` says whether ``domain`` is the connection's domain; only then is a missing account surely missing.
     """
     wanted = list(dict.fromkeys(names))
-    clauses = "".join(f"(sAMAccountName={escape_filter(n)}$)(sAMAccountName={escape_filter(n)})" for n in wanted)
     try:
-        entries = client.search(domain.dn, f"(|{clauses})", ["sAMAccountName", "objectClass"])
+        lookup = find_by_sam_account_name(client, wanted, GMSA_CLASS, suffix="$", base=domain.dn, bare_too=True)
     except GmsaError as exc:
         if own or exc.details.get("result_code") != 10:
             raise
-        entries = []
-    by_name: dict[str, list[Any]] = {}
-    for entry in entries:
-        by_name.setdefault((entry.text("sAMAccountName") or "").lower(), []).append(entry)
+        lookup = NameLookup(GMSA_CLASS, "$", ())
     found: dict[str, str] = {}
     problems = []
     for name in wanted:
-        candidates = by_name.get(f"{name.lower()}$", []) + by_name.get(name.lower(), [])
-        gmsa = next((e for e in candidates if GMSA_CLASS in (c.lower() for c in e.texts("objectClass"))), None)
+        gmsa = lookup.entry(name)
+        other = lookup.conflict(name)
         if gmsa is not None:
             found[name] = gmsa.dn
-        elif candidates:
-            other = candidates[0]
+        elif other is not None:
             problems.append(
                 f"{name!r} in {domain.identity.dns_name} is {_kind(other.texts('objectClass'))} ({other.dn}), "
                 "not a group Managed Service Account"

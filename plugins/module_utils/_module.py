@@ -9,7 +9,7 @@ from typing import Any, Callable
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ._errors import GmsaError
-from ._ldap import LdapClient, connect_from_params, connection_argument_spec, missing_libraries
+from ._ldap import ConnectionOptions, LdapClient, connection_argument_spec, missing_libraries
 
 
 def ldap_module(argument_spec: dict[str, Any], **kwargs: Any) -> AnsibleModule:
@@ -25,20 +25,30 @@ def ldap_module(argument_spec: dict[str, Any], **kwargs: Any) -> AnsibleModule:
 def run_ldap_module(module: AnsibleModule, work: Callable[[LdapClient], dict[str, Any]], **on_failure: Any) -> None:
     """Connect, run ``work(client)`` and exit with its result; a GmsaError becomes one clear failure.
 
-    ``on_failure`` are extra (secret-free) values returned with a failure, for diagnostics.
+    Every result, failed or not, names the DC that answered (``ldap_server``) and carries ``ldap_operations``
+    once a DC answered; each DC passed over on the way is a warning. ``on_failure`` are extra (secret-free)
+    values returned with a failure, for diagnostics.
     """
     client = None
     try:
-        client = connect_from_params(module.params)
+        client = LdapClient(ConnectionOptions.from_params(module.params))
+        client.connect()
         result = work(client)
     except GmsaError as exc:
         extra = dict(on_failure)
-        if client is not None:
-            extra["ldap_operations"] = dict(client.operations)
+        if client is not None and client.server_name is not None:
+            extra.update(_connection_result(module, client))
         exc.fail(module, **extra)
         return
     finally:
         if client is not None:
             client.close()
-    result["ldap_operations"] = dict(client.operations)
+    result.update(_connection_result(module, client))
     module.exit_json(**result)
+
+
+def _connection_result(module: AnsibleModule, client: LdapClient) -> dict[str, Any]:
+    """``ldap_server`` and ``ldap_operations`` of a connected client; warns of each DC it skipped."""
+    for skipped in client.skipped:
+        module.warn(f"{skipped.warning} {client.server_name} answered instead.")
+    return {"ldap_server": client.server_name, "ldap_operations": dict(client.operations)}

@@ -275,6 +275,14 @@ backup_file:
   returned: when O(backup=true) and the file was replaced or removed
   type: str
   sample: /srv/container-hosts/CredentialSpecs/contoso_webapp01.json.2417.2026-01-23@10:15:42~
+ldap_server:
+  description:
+    - The domain controller that answered (as given in O(server) or found through DNS). DCs tried before it and
+      passed over are named in the task's warnings, with the reason.
+    - Pass it as O(server) to later tasks to keep them on the DC that has this task's writes.
+  returned: when a domain controller answered
+  type: str
+  sample: dc1.contoso.com
 ldap_operations:
   description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
   returned: when the module connected to AD

@@ -115,6 +115,9 @@ options:
       managed_password_interval_days:
         description: As O(managed_password_interval_days).
         type: int
+      trusted_for_delegation:
+        description: As O(trusted_for_delegation).
+        type: bool
   state:
     description:
       - V(present) ensures the account; V(absent) deletes it.
@@ -223,6 +226,15 @@ options:
       - AD accepts it only at creation. When it differs on an existing account the task fails, naming the current
         value, instead of pretending; omit it for existing accounts, or re-create the account to change it.
     type: int
+  trusted_for_delegation:
+    description:
+      - Whether the account is trusted for unconstrained Kerberos delegation (the C(TRUSTED_FOR_DELEGATION) bit of
+        C(userAccountControl)), as C(Set-ADServiceAccount -TrustedForDelegation) sets it.
+      - Services running as the account then receive forwardable tickets of every user who authenticates to them
+        and can act as those users anywhere; prefer resource-based constrained delegation.
+      - Setting it needs the C(SeEnableDelegationPrivilege) user right (Domain Admins have it). Left alone when
+        omitted; a new account is not trusted.
+    type: bool
   lookup_failure_action:
     description:
       - What to do when a principal in O(allowed_to_retrieve_password) does not exist.
@@ -356,6 +368,11 @@ managed_password_interval_days:
   returned: with O(name) and state present
   type: int
   sample: 30
+trusted_for_delegation:
+  description: Whether the account is trusted for unconstrained Kerberos delegation.
+  returned: with O(name) and state present
+  type: bool
+  sample: false
 accounts:
   description: With O(accounts), one entry per account, in order, with the fields above and C(changed).
   returned: with O(accounts)
@@ -369,6 +386,14 @@ accounts:
       dns_hostname: WebApp01.contoso.com
       spn: [host/WebApp01, host/WebApp01.contoso.com]
       enabled: true
+ldap_server:
+  description:
+    - The domain controller that answered (as given in O(server) or found through DNS). DCs tried before it and
+      passed over are named in the task's warnings, with the reason.
+    - Pass it as O(server) to later tasks to keep them on the DC that has this task's writes.
+  returned: when a domain controller answered
+  type: str
+  sample: dc1.contoso.com
 ldap_operations:
   description:
     - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
@@ -378,33 +403,15 @@ ldap_operations:
   sample: {"search": 5, "add": 0, "modify": 0, "delete": 0}
 """
 
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import ObjectRequest, validate_requests
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import (
-    ENCRYPTION_TYPES,
-    AccountRequest,
-    converge_accounts,
-    validate_requests,
-)
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._listopts import list_option_spec
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import ACCOUNT_OPTIONS, GMSA, converge_accounts
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import LOOKUP_FAILURE_ACTIONS
 
-# The options one account takes, at the top level (with name) and in each accounts entry.
-ACCOUNT_OPTIONS = {
-    "state": {"type": "str", "choices": ["present", "absent"]},
-    "dns_hostname": {"type": "str"},
-    "path": {"type": "str"},
-    "description": {"type": "str"},
-    "enabled": {"type": "bool"},
-    "spn": list_option_spec(),
-    # no_log False: "password" in the name is about who may read it, not a secret.
-    "allowed_to_retrieve_password": dict(list_option_spec(), no_log=False),
-    "kerberos_encryption_types": list_option_spec(list(ENCRYPTION_TYPES)),
-    "managed_password_interval_days": {"type": "int", "no_log": False},
-}
-
 
 def argument_spec() -> dict:
+    """The options of ACCOUNT_OPTIONS (the gMSA table's rows and state) at the top level and per accounts entry."""
     spec = {name: dict(option) for name, option in ACCOUNT_OPTIONS.items()}
     spec["state"] = dict(spec["state"], default="present")
     spec["name"] = {"type": "str"}
@@ -417,17 +424,18 @@ def argument_spec() -> dict:
     return spec
 
 
-def requests_from_params(params: dict) -> list[AccountRequest]:
+def requests_from_params(params: dict) -> list[ObjectRequest]:
     """One request per account; accounts entries fall back to the top-level options."""
     entries = [{"name": params["name"]}] if params["name"] is not None else params["accounts"]
     requests = []
     for entry in entries:
-        values = {"name": entry["name"]}
+        values = {}
         for option in ACCOUNT_OPTIONS:
             value = entry.get(option)
             values[option] = params[option] if value is None else value
-        requests.append(AccountRequest(**values))
-    return validate_requests(requests)
+        state, path = values.pop("state"), values.pop("path")
+        requests.append(ObjectRequest(entry["name"], state, values, path))
+    return validate_requests(GMSA, requests)
 
 
 def main() -> None:
@@ -444,9 +452,7 @@ def main() -> None:
         return
 
     def work(client):
-        outcome = converge_accounts(
-            client, requests, module.params["lookup_failure_action"], module.check_mode, module.warn
-        )
+        outcome = converge_accounts(client, requests, module.params["lookup_failure_action"], module.check_mode)
         for warning in outcome.warnings:
             module.warn(warning)
         result = {"changed": outcome.changed}

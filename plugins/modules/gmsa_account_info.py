@@ -100,6 +100,9 @@ accounts:
     managed_password_id:
       description: The GUID of the KDS root key the current password derives from (from C(msDS-ManagedPasswordId)).
       type: str
+    trusted_for_delegation:
+      description: Whether the account is trusted for unconstrained Kerberos delegation (C(userAccountControl)).
+      type: bool
     user_account_control:
       description: The raw C(userAccountControl) value.
       type: int
@@ -120,6 +123,14 @@ missing:
   type: list
   elements: str
   sample: [OldApp01]
+ldap_server:
+  description:
+    - The domain controller that answered (as given in O(server) or found through DNS). DCs tried before it and
+      passed over are named in the task's warnings, with the reason.
+    - Pass it as O(server) to later tasks to keep them on the DC that has this task's writes.
+  returned: when a domain controller answered
+  type: str
+  sample: dc1.contoso.com
 ldap_operations:
   description: How many LDAP operations of each kind the task sent.
   returned: always

@@ -179,6 +179,14 @@ status:
   returned: always
   type: str
   sample: warning
+ldap_server:
+  description:
+    - The domain controller that answered (as given in O(server) or found through DNS). DCs tried before it and
+      passed over are named in the task's warnings, with the reason.
+    - Pass it as O(server) to later tasks to keep them on the DC that has this task's writes.
+  returned: when a domain controller answered
+  type: str
+  sample: dc1.contoso.com
 ldap_operations:
   description: How many LDAP operations of each kind the task sent, on the checking connection.
   returned: always
@@ -191,6 +199,7 @@ from datetime import datetime, timezone
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._check import (
     FAIL_ON,
     CheckRequest,
+    LdapCheckReader,
     failing,
     parse_windows_build,
     run_checks,
@@ -246,7 +255,7 @@ def main() -> None:
     )
 
     def work(client):
-        findings = run_checks(client, request, datetime.now(timezone.utc))
+        findings = run_checks(LdapCheckReader(client), request, datetime.now(timezone.utc))
         result = {
             "changed": False,
             "findings": [f.as_dict() for f in findings],

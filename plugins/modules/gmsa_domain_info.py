@@ -124,15 +124,33 @@ connection:
       type: str
       sample: svc-gmsa@contoso.com
     discovered_servers:
-      description: The DCs found through DNS, when O(server) was omitted.
+      description: The DCs found through DNS, in RFC 2782 priority and weight order, when O(server) was omitted.
       type: list
       elements: str
       sample: [dc1.contoso.com, dc2.contoso.com]
+    skipped_servers:
+      description:
+        - The DCs tried before the one that answered and passed over, each with the reason (no answer within
+          O(connection_timeout), connection refused...).
+      type: list
+      elements: dict
+      sample:
+        - server: dc2.contoso.com
+          port: 636
+          reason: no answer to the TLS handshake within connection_timeout (3 s)
 libraries:
   description: Versions of the Python libraries the collection uses (V(null) when missing).
   returned: always
   type: dict
   sample: {"ldap3": "2.9.1", "dnspython": "2.7.0", "gssapi": "1.9.0"}
+ldap_server:
+  description:
+    - The domain controller that answered (as given in O(server) or found through DNS). DCs tried before it and
+      passed over are named in the task's warnings, with the reason.
+    - Pass it as O(server) to later tasks to keep them on the DC that has this task's writes.
+  returned: when a domain controller answered
+  type: str
+  sample: dc1.contoso.com
 ldap_operations:
   description: How many LDAP operations of each kind the task sent.
   returned: always

@@ -174,6 +174,14 @@ members_removed:
   type: list
   elements: str
   sample: []
+ldap_server:
+  description:
+    - The domain controller that answered (as given in O(server) or found through DNS). DCs tried before it and
+      passed over are named in the task's warnings, with the reason.
+    - Pass it as O(server) to later tasks to keep them on the DC that has this task's writes.
+  returned: when a domain controller answered
+  type: str
+  sample: dc1.contoso.com
 ldap_operations:
   description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
   returned: always
@@ -181,49 +189,37 @@ ldap_operations:
   sample: {"search": 5, "add": 0, "modify": 1, "delete": 0}
 """
 
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import ObjectRequest, validate_request
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import (
-    GROUP_SCOPES,
-    GroupRequest,
-    ensure_group,
-    validate_group_name,
-)
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._listopts import list_option_spec
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import HOST_GROUP, ensure_group
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import LOOKUP_FAILURE_ACTIONS
 
 
+def argument_spec() -> dict:
+    """The group table's rows, plus name, path, state and lookup_failure_action."""
+    spec = {
+        "name": {"type": "str", "required": True},
+        "path": {"type": "str"},
+        "lookup_failure_action": {"type": "str", "choices": list(LOOKUP_FAILURE_ACTIONS), "default": "fail"},
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    }
+    spec.update({row.option: dict(row.spec) for row in HOST_GROUP.rows})
+    return spec
+
+
 def main() -> None:
-    module = ldap_module(
-        {
-            "name": {"type": "str", "required": True},
-            "path": {"type": "str"},
-            "scope": {"type": "str", "choices": list(GROUP_SCOPES)},
-            "description": {"type": "str"},
-            "members": list_option_spec(),
-            "lookup_failure_action": {"type": "str", "choices": list(LOOKUP_FAILURE_ACTIONS), "default": "fail"},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-        },
-        supports_check_mode=True,
-    )
+    module = ldap_module(argument_spec(), supports_check_mode=True)
     params = module.params
+    options = {row.option: params[row.option] for row in HOST_GROUP.rows}
     try:
-        validate_group_name(params["name"])
+        request = validate_request(HOST_GROUP, ObjectRequest(params["name"], params["state"], options, params["path"]))
     except GmsaError as exc:
         exc.fail(module)
         return
-    request = GroupRequest(
-        name=params["name"],
-        state=params["state"],
-        path=params["path"],
-        scope=params["scope"],
-        description=params["description"],
-        members=params["members"],
-        lookup_failure_action=params["lookup_failure_action"],
-    )
 
     def work(client):
-        outcome = ensure_group(client, request, module.check_mode, module.warn)
+        outcome = ensure_group(client, request, params["lookup_failure_action"], module.check_mode)
         for warning in outcome.warnings:
             module.warn(warning)
         result = dict(changed=outcome.changed, **outcome.result)

@@ -157,6 +157,14 @@ gmsas_using_key:
   type: list
   elements: str
   sample: [CN=WebApp01,CN=Managed Service Accounts,DC=contoso,DC=com]
+ldap_server:
+  description:
+    - The domain controller that answered (as given in O(server) or found through DNS). DCs tried before it and
+      passed over are named in the task's warnings, with the reason.
+    - Pass it as O(server) to later tasks to keep them on the DC that has this task's writes.
+  returned: when a domain controller answered
+  type: str
+  sample: dc1.contoso.com
 ldap_operations:
   description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
   returned: always

@@ -34,13 +34,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import 
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "credspecs"
 
-CONTOSO = DomainIdentity(
-    dns_name="contoso.com",
-    netbios_name="CONTOSO",
-    sid="S-1-5-21-702590844-1001920913-2680819671",
-    guid="56d9b66c-d746-4f87-bd26-26760cfdca2e",
-    forest_dns_name="contoso.com",
-)
+# A child domain of the contoso fixture's forest (tests/unit/conftest.py).
 DEV = DomainIdentity(
     dns_name="dev.contoso.com",
     netbios_name="DEV",
@@ -70,8 +64,8 @@ def k8s_credspec(name: str) -> dict[str, Any]:
 # --- the published example ------------------------------------------------------------------------------------
 
 
-def test_published_example_byte_for_byte() -> None:
-    spec = build_credential_spec("webapp01", CONTOSO)
+def test_published_example_byte_for_byte(contoso: DomainIdentity) -> None:
+    spec = build_credential_spec("webapp01", contoso)
     assert render_credential_spec(spec) == data_text("microsoft-docs_gmsa-for-windows-containers_webapp01.json")
 
 
@@ -85,17 +79,17 @@ def test_published_example_byte_for_byte() -> None:
         (("ActiveDirectoryConfig", "HostAccountConfig"), ["PortableCcgVersion", "PluginGUID", "PluginInput"]),
     ],
 )
-def test_key_order(path: tuple[Any, ...], keys: list[str]) -> None:
+def test_key_order(path: tuple[Any, ...], keys: list[str], contoso: DomainIdentity) -> None:
     node: Any = build_credential_spec(
-        "webapp01", CONTOSO, host_account_config={"plugin_guid": uuid.UUID(int=1), "plugin_input": "x"}
+        "webapp01", contoso, host_account_config={"plugin_guid": uuid.UUID(int=1), "plugin_input": "x"}
     )
     for step in path:
         node = node[step]
     assert list(node) == keys
 
 
-def test_primary_account_has_dns_then_netbios_scope() -> None:
-    spec = build_credential_spec("WebApp01$", CONTOSO)
+def test_primary_account_has_dns_then_netbios_scope(contoso: DomainIdentity) -> None:
+    spec = build_credential_spec("WebApp01$", contoso)
     assert spec["DomainJoinConfig"]["MachineAccountName"] == "WebApp01"
     assert spec["ActiveDirectoryConfig"]["GroupManagedServiceAccounts"] == [
         {"Name": "WebApp01", "Scope": "contoso.com"},
@@ -132,20 +126,27 @@ def test_domain_join_config_fields() -> None:
         ),
         ([("gMSA3", DEV)], [{"Name": "gMSA3", "Scope": "dev.contoso.com"}]),
         ([("gMSA3$", "dev.contoso.com")], [{"Name": "gMSA3", "Scope": "dev.contoso.com"}]),
-        (
-            [("LogAgentSvc", CONTOSO), ["gMSA3", DEV]],
-            [{"Name": "LogAgentSvc", "Scope": "contoso.com"}, {"Name": "gMSA3", "Scope": "dev.contoso.com"}],
-        ),
     ],
 )
 def test_additional_accounts_one_entry_each_scoped_to_dns_name(
-    additional: list[Any], expected: list[dict[str, str]]
+    additional: list[Any], expected: list[dict[str, str]], contoso: DomainIdentity
 ) -> None:
-    accounts = build_credential_spec("webapp01", CONTOSO, additional)["ActiveDirectoryConfig"][
+    accounts = build_credential_spec("webapp01", contoso, additional)["ActiveDirectoryConfig"][
         "GroupManagedServiceAccounts"
     ]
     assert accounts[:2] == [{"Name": "webapp01", "Scope": "contoso.com"}, {"Name": "webapp01", "Scope": "CONTOSO"}]
     assert accounts[2:] == expected
+
+
+def test_additional_accounts_scoped_by_domain_identities(contoso: DomainIdentity) -> None:
+    additional = [("LogAgentSvc", contoso), ["gMSA3", DEV]]
+    accounts = build_credential_spec("webapp01", contoso, additional)["ActiveDirectoryConfig"][
+        "GroupManagedServiceAccounts"
+    ]
+    assert accounts[2:] == [
+        {"Name": "LogAgentSvc", "Scope": "contoso.com"},
+        {"Name": "gMSA3", "Scope": "dev.contoso.com"},
+    ]
 
 
 @pytest.mark.parametrize(
@@ -161,9 +162,9 @@ def test_additional_accounts_one_entry_each_scoped_to_dns_name(
         (["CONTOSO\\log"], "contains '\\\\'"),
     ],
 )
-def test_additional_account_errors(additional: list[Any], message: str) -> None:
+def test_additional_account_errors(additional: list[Any], message: str, contoso: DomainIdentity) -> None:
     with pytest.raises(CredentialSpecError, match=re.escape(message) if "\\" not in message else message):
-        build_credential_spec("webapp01", CONTOSO, additional)
+        build_credential_spec("webapp01", contoso, additional)
 
 
 # --- account names ---------------------------------------------------------------------------------------------
@@ -208,9 +209,9 @@ def test_account_name_rejects(given: Any, message: str) -> None:
         account_name(given)
 
 
-def test_errors_are_value_errors_and_gmsa_errors() -> None:
+def test_errors_are_value_errors_and_gmsa_errors(contoso: DomainIdentity) -> None:
     with pytest.raises(ValueError) as caught:
-        build_credential_spec("CONTOSO\\webapp01", CONTOSO)
+        build_credential_spec("CONTOSO\\webapp01", contoso)
     assert isinstance(caught.value, GmsaError)
     assert caught.value.hint
 
@@ -261,7 +262,7 @@ def test_domain_guid_is_normalised_to_convertto_json_form(guid: Any) -> None:
     assert domain.sid == "S-1-5-21-1-2-3"
 
 
-def test_domain_identity_of_any_object_with_the_facts() -> None:
+def test_domain_identity_of_any_object_with_the_facts(contoso: DomainIdentity) -> None:
     class DomainInfo:
         dns_name = "contoso.com"
         netbios_name = "CONTOSO"
@@ -270,7 +271,7 @@ def test_domain_identity_of_any_object_with_the_facts() -> None:
         forest_dns_name = "contoso.com"
         domain_dn = "DC=contoso,DC=com"
 
-    assert DomainIdentity.of(DomainInfo()) == CONTOSO
+    assert DomainIdentity.of(DomainInfo()) == contoso
 
 
 def test_build_refuses_a_domain_that_is_not_a_domain_identity() -> None:
@@ -281,11 +282,11 @@ def test_build_refuses_a_domain_that_is_not_a_domain_identity() -> None:
 # --- HostAccountConfig -----------------------------------------------------------------------------------------
 
 
-def test_host_account_config_with_string_input() -> None:
+def test_host_account_config_with_string_input(contoso: DomainIdentity) -> None:
     # New-CredentialSpec -AKV writes this plugin and input form (CCG with Azure Key Vault).
     spec = build_credential_spec(
         "webapp01",
-        CONTOSO,
+        contoso,
         host_account_config={
             "plugin_guid": "{CCC2A336-D7F3-4818-A213-272B7924213E}",
             "plugin_input": "ObjectId=abcd;SecretUri=https://contoso-key-vault.vault.azure.net",
@@ -333,8 +334,8 @@ def test_host_account_config_with_mapping_input_reproduces_aws_file() -> None:
         (" {f919de1a-efc4-4902-b7e5-56a314a87262} ", "{F919DE1A-EFC4-4902-B7E5-56A314A87262}"),
     ],
 )
-def test_plugin_guid_is_braced_upper_case(given: str, expected: str) -> None:
-    spec = build_credential_spec("app", CONTOSO, host_account_config={"plugin_guid": given, "plugin_input": "x"})
+def test_plugin_guid_is_braced_upper_case(given: str, expected: str, contoso: DomainIdentity) -> None:
+    spec = build_credential_spec("app", contoso, host_account_config={"plugin_guid": given, "plugin_input": "x"})
     assert spec["ActiveDirectoryConfig"]["HostAccountConfig"]["PluginGUID"] == expected
 
 
@@ -369,9 +370,9 @@ def test_plugin_guid_is_braced_upper_case(given: str, expected: str) -> None:
         ("{859E1386-BDB4-49E8-85C7-3070B13920E1}", "must be a mapping"),
     ],
 )
-def test_host_account_config_errors(config: Any, message: str) -> None:
+def test_host_account_config_errors(config: Any, message: str, contoso: DomainIdentity) -> None:
     with pytest.raises(CredentialSpecError, match=message):
-        build_credential_spec("app", CONTOSO, host_account_config=config)
+        build_credential_spec("app", contoso, host_account_config=config)
 
 
 # --- file names and orchestrator references --------------------------------------------------------------------
@@ -380,8 +381,6 @@ def test_host_account_config_errors(config: Any, message: str) -> None:
 @pytest.mark.parametrize(
     ("domain", "account", "expected"),
     [
-        (CONTOSO, "WebApp01", "contoso_webapp01.json"),
-        (CONTOSO, "WebApp01$", "contoso_webapp01.json"),
         (DEV, "gMSA3", "dev_gmsa3.json"),
         ("GMSAPING", "WebApp02", "gmsaping_webapp02.json"),
     ],
@@ -390,9 +389,14 @@ def test_default_filename(domain: Any, account: str, expected: str) -> None:
     assert default_filename(domain, account) == expected
 
 
-def test_default_filename_validates_the_account() -> None:
+@pytest.mark.parametrize("account", ["WebApp01", "WebApp01$"])
+def test_default_filename_of_a_domain_identity(contoso: DomainIdentity, account: str) -> None:
+    assert default_filename(contoso, account) == "contoso_webapp01.json"
+
+
+def test_default_filename_validates_the_account(contoso: DomainIdentity) -> None:
     with pytest.raises(CredentialSpecError, match="contains '@'"):
-        default_filename(CONTOSO, "webapp01@contoso.com")
+        default_filename(contoso, "webapp01@contoso.com")
 
 
 @pytest.mark.parametrize(
@@ -437,9 +441,9 @@ def test_orchestrator_reference_errors(given: Any, message: str) -> None:
 # --- rendering and comparing -----------------------------------------------------------------------------------
 
 
-def test_render_is_ascii_with_final_newline_and_round_trips() -> None:
+def test_render_is_ascii_with_final_newline_and_round_trips(contoso: DomainIdentity) -> None:
     spec = build_credential_spec(
-        "webapp01", CONTOSO, host_account_config={"plugin_guid": uuid.UUID(int=1), "plugin_input": "Dömäin=ü"}
+        "webapp01", contoso, host_account_config={"plugin_guid": uuid.UUID(int=1), "plugin_input": "Dömäin=ü"}
     )
     text = render_credential_spec(spec)
     assert text.isascii()
@@ -534,8 +538,8 @@ def test_same_content_compares_json_types(left: dict[str, Any], right: dict[str,
     assert same_content(json.dumps(left), right) is expected
 
 
-def test_multiple_scopes_order_matters() -> None:
-    spec = build_credential_spec("webapp01", CONTOSO)
+def test_multiple_scopes_order_matters(contoso: DomainIdentity) -> None:
+    spec = build_credential_spec("webapp01", contoso)
     swapped = json.loads(json.dumps(spec))
     swapped["ActiveDirectoryConfig"]["GroupManagedServiceAccounts"].reverse()
     assert not same_content(render_credential_spec(swapped), spec)
@@ -567,9 +571,14 @@ def test_parse_accepts_a_byte_order_mark_and_bytes() -> None:
 
 
 def _valid() -> dict[str, Any]:
-    return build_credential_spec(
-        "webapp01", CONTOSO, host_account_config={"plugin_guid": uuid.UUID(int=1), "plugin_input": "x"}
-    )
+    """The published example with the HostAccountConfig of a portable spec: every part parse_credential_spec checks."""
+    spec = json.loads(data_text("microsoft-docs_gmsa-for-windows-containers_webapp01.json"))
+    spec["ActiveDirectoryConfig"]["HostAccountConfig"] = {
+        "PortableCcgVersion": "1",
+        "PluginGUID": "{00000000-0000-0000-0000-000000000001}",
+        "PluginInput": "x",
+    }
+    return spec
 
 
 def _without(path: tuple[Any, ...]) -> str:
@@ -824,6 +833,6 @@ def test_gmsa_check_reads_structure_only_and_compares_fields_with_ad_itself() ->
     assert parse_credential_spec(json.dumps(AKS_LIKE_SPEC), shapes=False) == AKS_LIKE_SPEC
 
 
-def test_builder_and_validator_agree_on_what_they_write() -> None:
-    spec = build_credential_spec("gmsa-web_01", CONTOSO, ["LogAgent", ("ReportSvc", "emea.contoso.com")])
+def test_builder_and_validator_agree_on_what_they_write(contoso: DomainIdentity) -> None:
+    spec = build_credential_spec("gmsa-web_01", contoso, ["LogAgent", ("ReportSvc", "emea.contoso.com")])
     assert credential_spec_problems(spec) == []

@@ -1,100 +1,45 @@
 # Copyright: Contributors to the wincontainers.gmsa collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The gMSA table, planned without a server: request + current entry -> the exact LDAP operations."""
 
 from __future__ import annotations
 
 import pytest
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError, ValidationError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import (
-    AccountRequest,
-    account_name,
-    encryption_bits,
-    encryption_names,
-    reconcile,
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import (
+    ObjectRequest,
+    PlanContext,
+    plan_object,
+    validate_request,
     validate_requests,
-    validate_spn,
-    wanted_state,
 )
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError, ValidationError
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import GMSA, spn_claims
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import (
+    WKGUID_MANAGED_SERVICE_ACCOUNTS,
+    DomainInfo,
+    Entry,
+)
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import Principal, PrincipalIndex
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._sd import allowed_sids, build_gmsa_membership, to_sddl
 
-DOMAIN = "S-1-5-21-1-2-3"
-HOSTS = Principal("CN=Hosts,CN=Users,DC=contoso,DC=com", f"{DOMAIN}-1104", "Hosts", "group")
-ADMIN = Principal("CN=Administrator,CN=Users,DC=contoso,DC=com", f"{DOMAIN}-500", "Administrator", "user")
-
-
-@pytest.mark.parametrize("name", ["WebApp01", "WebApp01$", "a", "A-15-characters"])
-def test_valid_names(name):
-    assert account_name(name) == name.rstrip("$")
-
-
-@pytest.mark.parametrize(
-    ("name", "fragment"),
-    [
-        ("SixteenCharsLong", "at most 15"),
-        ("bad*name", "forbids"),
-        ("bad name", "forbids"),
-        ('a"b', "forbids"),
-        ("a@b", "forbids"),
-        ("ends.", "ends with a period"),
-        (".starts", "starts with a period"),
-        ("12345", "only digits"),
-        ("...", "only periods"),
-        ("", "empty"),
-        ("$", "empty"),
-        ("tab\there", "forbids"),
-    ],
+DOMAIN_SID = "S-1-5-21-1-2-3"
+DOMAIN_DN = "DC=contoso,DC=com"
+MSA = f"CN=Managed Service Accounts,{DOMAIN_DN}"
+HOSTS = Principal(f"CN=Hosts,CN=Users,{DOMAIN_DN}", f"{DOMAIN_SID}-1104", "Hosts", "group")
+ADMIN = Principal(f"CN=Administrator,CN=Users,{DOMAIN_DN}", f"{DOMAIN_SID}-500", "Administrator", "user")
+CONTOSO = DomainInfo(
+    dns_name="contoso.com",
+    netbios_name="CONTOSO",
+    domain_dn=DOMAIN_DN,
+    configuration_dn=f"CN=Configuration,{DOMAIN_DN}",
+    schema_dn=f"CN=Schema,CN=Configuration,{DOMAIN_DN}",
+    forest_root_dn=DOMAIN_DN,
+    forest_dns_name="contoso.com",
+    sid=DOMAIN_SID,
+    guid="56d9b66c-d746-4f87-bd26-26760cfdca2e",
+    dc_dns_hostname="dc1.contoso.com",
+    well_known={WKGUID_MANAGED_SERVICE_ACCOUNTS: MSA},
 )
-def test_invalid_names(name, fragment):
-    with pytest.raises(ValidationError, match=fragment):
-        account_name(name)
-
-
-@pytest.mark.parametrize(
-    "spn",
-    [
-        "host/WebApp01",
-        "HOST/webapp01.contoso.com",
-        "MSSQLSvc/sql01.contoso.com:1433",
-        "MSSQLSvc/sql01:INST",
-        "ldap/dc1.contoso.com/contoso.com",
-        "http/mysite.contoso.com",
-    ],
-)
-def test_valid_spns(spn):
-    assert validate_spn(spn) == spn
-
-
-@pytest.mark.parametrize("spn", ["host", "host/", "/host", "host/a b", "host/a:70000", "host/a/b/c", "ho st/a"])
-def test_invalid_spns(spn):
-    with pytest.raises(ValidationError, match="SPN"):
-        validate_spn(spn)
-
-
-@pytest.mark.parametrize(
-    ("names", "bits"),
-    [
-        ([], 0),
-        (["rc4"], 0x4),
-        (["aes128"], 0x8),
-        (["aes256"], 0x10),
-        (["aes128", "aes256"], 0x18),
-        (["rc4", "aes128", "aes256", "rc4"], 0x1C),
-    ],
-)
-def test_encryption_type_bits(names, bits):
-    assert encryption_bits(names) == bits
-    assert set(encryption_names(bits)) == set(names)
-
-
-def test_encryption_names_ignore_other_bits():
-    assert encryption_names(0x3 | 0x20 | 0x10) == ["aes256"]
-
-
-def test_duplicate_names_in_bulk():
-    with pytest.raises(ValidationError, match="listed twice"):
-        validate_requests([AccountRequest("WebApp01"), AccountRequest("webapp01$")])
 
 
 def _entry(**attrs):
@@ -109,39 +54,84 @@ def _entry(**attrs):
         "msDS-ManagedPasswordInterval": [b"30"],
     }
     base.update(attrs)
-    return Entry("CN=WebApp01,CN=Managed Service Accounts,DC=contoso,DC=com", {k.lower(): v for k, v in base.items()})
+    return Entry(f"CN=WebApp01,{MSA}", {k.lower(): v for k, v in base.items()})
 
 
-def _wanted(request, entry, index=None):
-    return wanted_state(request, entry, "contoso.com", index or PrincipalIndex([HOSTS, ADMIN]), "fail", lambda _m: None)
+def _plan(entry, action="fail", warnings=None, **options):
+    context = PlanContext(CONTOSO, PrincipalIndex([HOSTS, ADMIN]), action, warnings if warnings is not None else [])
+    return plan_object(GMSA, entry, validate_request(GMSA, ObjectRequest("WebApp01", options=options)), context)
 
 
-def test_new_account_defaults():
-    request = AccountRequest("WebApp01", allowed_to_retrieve_password={"set": ["Hosts"]})
-    wanted = _wanted(request, None)
-    assert wanted == {
-        "dns_hostname": "WebApp01.contoso.com",
-        "enabled": True,
-        "spn": ["host/WebApp01", "host/WebApp01.contoso.com"],
-        "kerberos_encryption_types": ["aes128", "aes256"],
-        "allowed_to_retrieve_password": [HOSTS.sid],
-        "managed_password_interval_days": 30,
-    }
-    changes = reconcile(None, wanted)
-    assert changes.create["userAccountControl"] == ["4096"]
-    assert changes.create["msDS-SupportedEncryptionTypes"] == ["24"]
-    assert allowed_sids(changes.create["msDS-GroupMSAMembership"][0]) == [HOSTS.sid]
-    assert changes.create["servicePrincipalName"] == ["host/WebApp01", "host/WebApp01.contoso.com"]
+def _one_modify(plan):
+    (operation,) = plan.operations
+    assert operation.kind == "modify"
+    return operation.changes
 
 
-def test_new_account_spn_add_extends_the_defaults():
-    wanted = _wanted(AccountRequest("WebApp01", spn={"add": ["http/mysite.contoso.com"]}), None)
-    assert wanted["spn"] == ["host/WebApp01", "host/WebApp01.contoso.com", "http/mysite.contoso.com"]
+@pytest.mark.parametrize("name", ["WebApp01", "WebApp01$", "a", "A-15-characters"])
+def test_names_are_stored_without_dollar(name):
+    assert validate_request(GMSA, ObjectRequest(name)).name == name.rstrip("$")
+
+
+@pytest.mark.parametrize(("name", "fragment"), [("SixteenCharsLong", "at most 15"), ("bad*name", "forbids")])
+def test_invalid_names(name, fragment):
+    with pytest.raises(ValidationError, match=fragment):
+        validate_request(GMSA, ObjectRequest(name))
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        ({"spn": {"add": ["host"]}}, "SPN 'host' is not valid"),
+        ({"spn": {"set": ["host/a:70000"]}}, "outside 1-65535"),
+        ({"managed_password_interval_days": 0}, "out of range"),
+        ({"dns_hostname": "bad_name!"}, "dns_hostname"),
+    ],
+)
+def test_option_values_are_checked_before_any_ldap_call(options, fragment):
+    with pytest.raises(ValidationError, match=fragment):
+        validate_request(GMSA, ObjectRequest("WebApp01", options=options))
+
+
+def test_duplicate_names_in_bulk():
+    with pytest.raises(ValidationError, match="gMSA webapp01 is listed twice in accounts"):
+        validate_requests(GMSA, [ObjectRequest("WebApp01"), ObjectRequest("webapp01$")])
+
+
+def test_new_account_defaults_in_one_add():
+    plan = _plan(None, allowed_to_retrieve_password={"set": ["Hosts"]})
+    (operation,) = plan.operations
+    assert operation.kind == "add"
+    assert operation.dn == f"CN=WebApp01,{MSA}"
+    attributes = operation.attributes
+    assert attributes["sAMAccountName"] == ["WebApp01$"]
+    assert attributes["dNSHostName"] == ["WebApp01.contoso.com"]
+    assert attributes["userAccountControl"] == ["4096"]
+    assert attributes["msDS-SupportedEncryptionTypes"] == ["24"]
+    assert attributes["msDS-ManagedPasswordInterval"] == ["30"]
+    assert attributes["servicePrincipalName"] == ["host/WebApp01", "host/WebApp01.contoso.com"]
+    assert allowed_sids(attributes["msDS-GroupMSAMembership"][0]) == [HOSTS.sid]
+    assert "description" not in attributes
+    assert plan.after["enabled"] is True
+    assert plan.after["kerberos_encryption_types"] == ["aes128", "aes256"]
+    assert plan.after["allowed_to_retrieve_password"] == [HOSTS.sid]
+
+
+def test_new_account_spn_add_extends_the_defaults_and_all_are_claimed():
+    plan = _plan(None, dns_hostname="web.apps.contoso.com", spn={"add": ["http/mysite.contoso.com"]})
+    spns = ["host/WebApp01", "host/web.apps.contoso.com", "http/mysite.contoso.com"]
+    assert plan.operations[0].attributes["servicePrincipalName"] == spns
+    assert [claim.spn for claim in spn_claims([plan])] == spns
+
+
+def test_new_account_in_another_container():
+    plan = plan_object(GMSA, None, ObjectRequest("WebApp01", path="OU=Apps,DC=contoso,DC=com"), PlanContext(CONTOSO))
+    assert plan.dn == "CN=WebApp01,OU=Apps,DC=contoso,DC=com"
 
 
 def test_converged_account_needs_nothing():
-    request = AccountRequest(
-        "WebApp01",
+    plan = _plan(
+        _entry(),
         dns_hostname="WebApp01.CONTOSO.com",
         enabled=True,
         spn={"set": ["HOST/webapp01", "host/WebApp01.contoso.com"]},
@@ -149,44 +139,47 @@ def test_converged_account_needs_nothing():
         allowed_to_retrieve_password={"set": ["Hosts"]},
         managed_password_interval_days=30,
     )
-    entry = _entry()
-    assert not reconcile(entry, _wanted(request, entry)).changed
+    assert plan.operations == []
+    assert spn_claims([plan]) == []
 
 
 def test_omitted_options_are_not_managed_on_existing_accounts():
     entry = _entry(**{"userAccountControl": [b"4130"], "msDS-SupportedEncryptionTypes": []})
-    assert _wanted(AccountRequest("WebApp01"), entry) == {}
+    assert _plan(entry).operations == []
 
 
 def test_one_modify_with_every_change():
-    entry = _entry()
-    request = AccountRequest(
-        "WebApp01",
+    plan = _plan(
+        _entry(),
         enabled=False,
         description="web",
         kerberos_encryption_types={"add": ["rc4"]},
         allowed_to_retrieve_password={"add": ["Administrator"]},
     )
-    changes = reconcile(entry, _wanted(request, entry))
-    assert changes.modify["userAccountControl"] == [("replace", ["4098"])]
-    assert changes.modify["msDS-SupportedEncryptionTypes"] == [("replace", ["28"])]
-    assert changes.modify["description"] == [("replace", ["web"])]
-    ((_op, (sd,)),) = changes.modify["msDS-GroupMSAMembership"]
+    changes = _one_modify(plan)
+    assert changes["userAccountControl"] == [("replace", ["4098"])]
+    assert changes["msDS-SupportedEncryptionTypes"] == [("replace", ["28"])]
+    assert changes["description"] == [("replace", ["web"])]
+    ((_op, (sd,)),) = changes["msDS-GroupMSAMembership"]
     assert allowed_sids(sd) == [HOSTS.sid, ADMIN.sid]
-    assert set(changes.modify) == {
+    assert set(changes) == {
         "userAccountControl",
         "msDS-SupportedEncryptionTypes",
         "description",
         "msDS-GroupMSAMembership",
     }
+    assert plan.after["kerberos_encryption_types"] == ["rc4", "aes128", "aes256"]
+
+
+def test_empty_description_clears_it():
+    changes = _one_modify(_plan(_entry(description=[b"old"]), description=""))
+    assert changes["description"] == [("replace", [])]
 
 
 def test_unknown_encryption_bits_are_kept():
     entry = _entry(**{"msDS-SupportedEncryptionTypes": [str(0x20 | 0x18).encode()]})
-    changes = reconcile(
-        entry, _wanted(AccountRequest("WebApp01", kerberos_encryption_types={"set": ["aes256"]}), entry)
-    )
-    assert changes.modify["msDS-SupportedEncryptionTypes"] == [("replace", [str(0x20 | 0x10)])]
+    changes = _one_modify(_plan(entry, kerberos_encryption_types={"set": ["aes256"]}))
+    assert changes["msDS-SupportedEncryptionTypes"] == [("replace", [str(0x20 | 0x10)])]
 
 
 def test_set_keeps_foreign_aces():
@@ -200,56 +193,53 @@ def test_set_keeps_foreign_aces():
     )
 
     # A foreign ACE (read property only, for Domain Users) next to a managed one for the Administrator.
-    aces = [Ace(0, 0, 0x000F01FF, ADMIN.sid), Ace(0, 0, 0x10, f"{DOMAIN}-513")]
+    aces = [Ace(0, 0, 0x000F01FF, ADMIN.sid), Ace(0, 0, 0x10, f"{DOMAIN_SID}-513")]
     sd = SecurityDescriptor("S-1-5-32-544", None, Acl(4, aces), None, SE_SELF_RELATIVE | SE_DACL_PRESENT)
     entry = _entry(**{"msDS-GroupMSAMembership": [sd_to_bytes(sd)]})
-    request = AccountRequest("WebApp01", allowed_to_retrieve_password={"set": ["Hosts"]})
-    changes = reconcile(entry, _wanted(request, entry))
-    written = changes.modify["msDS-GroupMSAMembership"][0][1][0]
-    assert to_sddl(written) == f"O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;{HOSTS.sid})(A;;RP;;;{DOMAIN}-513)"
+    written = _one_modify(_plan(entry, allowed_to_retrieve_password={"set": ["Hosts"]}))["msDS-GroupMSAMembership"]
+    assert to_sddl(written[0][1][0]) == f"O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;{HOSTS.sid})(A;;RP;;;{DOMAIN_SID}-513)"
 
 
 def test_remove_by_sid_of_unknown_principal():
-    entry = _entry(**{"msDS-GroupMSAMembership": [build_gmsa_membership([HOSTS.sid, f"{DOMAIN}-9999"])]})
-    request = AccountRequest("WebApp01", allowed_to_retrieve_password={"remove": [f"{DOMAIN}-9999", "Gone42"]})
-    assert _wanted(request, entry)["allowed_to_retrieve_password"] == [HOSTS.sid]
+    entry = _entry(**{"msDS-GroupMSAMembership": [build_gmsa_membership([HOSTS.sid, f"{DOMAIN_SID}-9999"])]})
+    plan = _plan(entry, allowed_to_retrieve_password={"remove": [f"{DOMAIN_SID}-9999", "Gone42"]})
+    assert plan.after["allowed_to_retrieve_password"] == [HOSTS.sid]
 
 
 def test_unknown_principal_fails_or_warns():
-    entry = _entry()
-    request = AccountRequest("WebApp01", allowed_to_retrieve_password={"add": ["Nobody"]})
     with pytest.raises(GmsaError, match="No user, computer or group found for Nobody"):
-        _wanted(request, entry)
-    warnings = []
-    wanted = wanted_state(request, entry, "contoso.com", PrincipalIndex([HOSTS]), "warn", warnings.append)
-    assert wanted["allowed_to_retrieve_password"] == [HOSTS.sid]
+        _plan(_entry(), allowed_to_retrieve_password={"add": ["Nobody"]})
+    warnings: list[str] = []
+    plan = _plan(_entry(), "warn", warnings, allowed_to_retrieve_password={"add": ["Nobody"]})
+    assert plan.after["allowed_to_retrieve_password"] == [HOSTS.sid]
+    assert plan.operations == []
     assert "Nobody" in warnings[0]
 
 
 def test_interval_is_create_only():
-    entry = _entry()
     with pytest.raises(GmsaError, match="has managed_password_interval_days 30, not 60"):
-        reconcile(entry, _wanted(AccountRequest("WebApp01", managed_password_interval_days=60), entry))
+        _plan(_entry(), managed_password_interval_days=60)
 
 
 def test_enable_clears_only_the_disable_bit():
-    entry = _entry(userAccountControl=[b"4130"])
-    changes = reconcile(entry, _wanted(AccountRequest("WebApp01", enabled=True), entry))
-    assert changes.modify["userAccountControl"] == [("replace", ["4128"])]
+    assert _one_modify(_plan(_entry(userAccountControl=[b"4130"]), enabled=True))["userAccountControl"] == [
+        ("replace", ["4128"])
+    ]
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["WebApp01", "WebApp01$", "web app", "12345", "ends.", ".starts", "a" * 16, "a@b", "a\\b", "svc_web", "x$$", " x"],
-)
-def test_gmsa_account_and_credential_spec_agree_on_names(name):
-    # One rule (_rules.gmsa_name): the name gmsa_account creates is the name credential_spec accepts.
-    from ansible_collections.wincontainers.gmsa.plugins.module_utils import _credspec
+def test_spns_added_to_an_existing_account_are_claimed_with_its_dn():
+    plan = _plan(_entry(), spn={"add": ["HOST/webapp01", "http/web.contoso.com"]})
+    (claim,) = spn_claims([plan])
+    assert (claim.spn, claim.owner, claim.dn) == ("http/web.contoso.com", "WebApp01", f"CN=WebApp01,{MSA}")
 
-    def outcome(function):
-        try:
-            return function(name)
-        except ValidationError:
-            return "refused"
 
-    assert outcome(account_name) == outcome(_credspec.account_name)
+def test_absent_deletes_and_absent_again_does_nothing():
+    (operation,) = plan_object(GMSA, _entry(), ObjectRequest("WebApp01", "absent"), PlanContext(CONTOSO)).operations
+    assert (operation.kind, operation.dn) == ("delete", f"CN=WebApp01,{MSA}")
+    assert plan_object(GMSA, None, ObjectRequest("WebApp01", "absent"), PlanContext(CONTOSO)).operations == []
+
+
+def test_trusted_for_delegation_and_enabled_share_one_user_account_control_write():
+    changes = _one_modify(_plan(_entry(), trusted_for_delegation=True, enabled=False))
+    assert changes == {"userAccountControl": [("replace", [str(0x1000 | 0x2 | 0x80000)])]}
+    assert _plan(_entry(userAccountControl=[b"528384"]), trusted_for_delegation=True).operations == []

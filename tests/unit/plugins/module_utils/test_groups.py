@@ -1,17 +1,25 @@
 # Copyright: Contributors to the wincontainers.gmsa collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The host group table, planned without a server."""
 
 from __future__ import annotations
 
 import pytest
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import (
+    ObjectRequest,
+    PlanContext,
+    plan_object,
+    validate_request,
+)
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import ValidationError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import (
+    HOST_GROUP,
     group_type,
     is_security_group,
     scope_of,
     scope_steps,
-    validate_group_name,
 )
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import WKGUID_USERS, DomainInfo, Entry
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import (
     Principal,
     PrincipalIndex,
@@ -19,6 +27,41 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals imp
     parent_dn,
     principals_filter,
 )
+
+DOMAIN_DN = "DC=contoso,DC=com"
+USERS = f"CN=Users,{DOMAIN_DN}"
+HOST1 = Principal(f"CN=Host01,CN=Computers,{DOMAIN_DN}", "S-1-5-21-1-2-3-1001", "Host01$", "computer")
+HOST2 = Principal(f"CN=Host02,CN=Computers,{DOMAIN_DN}", "S-1-5-21-1-2-3-1002", "Host02$", "computer")
+CONTOSO = DomainInfo(
+    "contoso.com",
+    "CONTOSO",
+    DOMAIN_DN,
+    "",
+    "",
+    DOMAIN_DN,
+    "contoso.com",
+    "S-1-5-21-1-2-3",
+    "",
+    "",
+    {WKGUID_USERS: USERS},
+)
+
+
+def _group(scope: str = "global", members: tuple[Principal, ...] = (HOST1,)) -> Entry:
+    return Entry(
+        f"CN=Hosts,{USERS}",
+        {
+            "samaccountname": [b"Hosts"],
+            "objectclass": [b"top", b"group"],
+            "grouptype": [str(group_type(scope)).encode()],
+            "member": [p.dn.encode() for p in members],
+        },
+    )
+
+
+def _plan(entry, **options):
+    context = PlanContext(CONTOSO, PrincipalIndex([HOST1, HOST2]))
+    return plan_object(HOST_GROUP, entry, ObjectRequest("Hosts", options=options), context)
 
 
 @pytest.mark.parametrize(
@@ -51,7 +94,37 @@ def test_scope_steps(current, wanted, steps):
 @pytest.mark.parametrize("name", ["Bad/Name", "a*b", "", "ends."])
 def test_invalid_group_names(name):
     with pytest.raises(ValidationError):
-        validate_group_name(name)
+        validate_request(HOST_GROUP, ObjectRequest(name))
+
+
+def test_new_group_is_a_domain_local_security_group_in_users():
+    plan = _plan(None, description="Hosts", members={"add": ["Host01", "Host02$"]})
+    (operation,) = plan.operations
+    assert (operation.kind, operation.dn) == ("add", f"CN=Hosts,{USERS}")
+    assert operation.attributes == {
+        "sAMAccountName": ["Hosts"],
+        "groupType": [str(group_type("domainlocal"))],
+        "description": ["Hosts"],
+        "member": [HOST1.dn, HOST2.dn],
+    }
+    assert plan.list_changes("members") == ([HOST1.dn, HOST2.dn], [])
+
+
+def test_scope_change_through_universal_then_one_modify_with_the_rest():
+    plan = _plan(_group("global"), scope="domainlocal", members={"set": ["Host02"]})
+    first, second = plan.operations
+    assert first.changes == {"groupType": [("replace", [str(group_type("universal"))])]}
+    assert second.changes == {
+        "groupType": [("replace", [str(group_type("domainlocal"))])],
+        "member": [("add", [HOST2.dn]), ("delete", [HOST1.dn])],
+    }
+    assert plan.after["scope"] == "domainlocal"
+
+
+def test_members_are_added_and_deleted_never_replaced():
+    (operation,) = _plan(_group(members=()), members={"add": ["host01"]}).operations
+    assert operation.changes == {"member": [("add", [HOST1.dn])]}
+    assert _plan(_group(), members={"add": ["HOST01$"], "remove": ["NoSuchHost"]}).operations == []
 
 
 @pytest.mark.parametrize(

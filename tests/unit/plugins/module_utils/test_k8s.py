@@ -22,14 +22,6 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._k8s import (
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-CONTOSO = DomainIdentity(
-    dns_name="contoso.com",
-    netbios_name="CONTOSO",
-    sid="S-1-5-21-2126449477-2524075714-3094792973",
-    guid="244818ae-87ac-4fcd-92ec-e79e5252348a",
-    forest_dns_name="contoso.com",
-)
-
 
 def crd_schema(version: str) -> dict[str, Any]:
     crd = yaml.safe_load((DATA / "gmsa-crd.yml").read_text(encoding="utf-8"))
@@ -71,8 +63,8 @@ def load_manifests(name: str) -> list[dict[str, Any]]:
 # --- GMSACredentialSpec ----------------------------------------------------------------------------------------
 
 
-def test_resource_shape() -> None:
-    spec = build_credential_spec("WebApp1", CONTOSO)
+def test_resource_shape(contoso: DomainIdentity) -> None:
+    spec = build_credential_spec("WebApp1", contoso)
     resource = gmsa_credential_spec_resource("gmsa-webapp1", spec)
     assert list(resource) == ["apiVersion", "kind", "metadata", "credspec"]
     assert resource["apiVersion"] == "windows.k8s.io/v1"
@@ -84,9 +76,12 @@ def test_resource_shape() -> None:
 
 
 def test_resource_carries_the_documented_credspec() -> None:
-    # kubernetes.io's example (its name 'gmsa-WebApp1' is not a valid object name, hence the lower case).
+    # kubernetes.io's example (its name 'gmsa-WebApp1' is not a valid object name, hence the lower case), of
+    # another CONTOSO than the unit tests' (its own SID and GUID).
     documented = load_manifests("k8s-website-configure-gmsa-examples.yaml")[0]
-    resource = gmsa_credential_spec_resource("gmsa-webapp1", build_credential_spec("WebApp1", CONTOSO))
+    join = documented["credspec"]["DomainJoinConfig"]
+    domain = DomainIdentity(join["DnsName"], join["NetBiosName"], join["Sid"], join["Guid"], join["DnsTreeName"])
+    resource = gmsa_credential_spec_resource("gmsa-webapp1", build_credential_spec("WebApp1", domain))
     assert resource["credspec"] == {
         **documented["credspec"],
         "ActiveDirectoryConfig": {
@@ -108,15 +103,15 @@ def test_resource_carries_the_documented_credspec() -> None:
         },
     ],
 )
-def test_resource_with_host_account_config_is_valid(config: dict[str, Any]) -> None:
-    spec = build_credential_spec("webapp01", CONTOSO, ["log", ("app2", "dev.contoso.com")], host_account_config=config)
+def test_resource_with_host_account_config_is_valid(config: dict[str, Any], contoso: DomainIdentity) -> None:
+    spec = build_credential_spec("webapp01", contoso, ["log", ("app2", "dev.contoso.com")], host_account_config=config)
     assert_valid_for_crd(gmsa_credential_spec_resource("gmsa-webapp01", spec))
 
 
-def test_resource_refuses_object_plugin_input() -> None:
+def test_resource_refuses_object_plugin_input(contoso: DomainIdentity) -> None:
     spec = build_credential_spec(
         "webapp01",
-        CONTOSO,
+        contoso,
         host_account_config={
             "plugin_guid": "{859E1386-BDB4-49E8-85C7-3070B13920E1}",
             "plugin_input": {"CredentialArn": "arn"},
@@ -161,8 +156,8 @@ def test_resource_validates_the_spec(spec: Any, message: str) -> None:
         gmsa_credential_spec_resource("gmsa-webapp01", spec)
 
 
-def test_resource_does_not_share_or_change_the_input() -> None:
-    spec = build_credential_spec("webapp01", CONTOSO)
+def test_resource_does_not_share_or_change_the_input(contoso: DomainIdentity) -> None:
+    spec = build_credential_spec("webapp01", contoso)
     before = copy.deepcopy(spec)
     resource = gmsa_credential_spec_resource("gmsa-webapp01", spec)
     resource["credspec"]["DomainJoinConfig"]["Sid"] = "changed"
@@ -170,8 +165,8 @@ def test_resource_does_not_share_or_change_the_input() -> None:
 
 
 @pytest.mark.parametrize("name", ["gmsa-webapp01", "a", "0", "web.app-01", "a" * 253, "a." * 126 + "a"])
-def test_valid_resource_names(name: str) -> None:
-    assert gmsa_credential_spec_resource(name, build_credential_spec("webapp01", CONTOSO))["metadata"]["name"] == name
+def test_valid_resource_names(name: str, contoso: DomainIdentity) -> None:
+    assert gmsa_credential_spec_resource(name, build_credential_spec("webapp01", contoso))["metadata"]["name"] == name
 
 
 @pytest.mark.parametrize(
@@ -188,9 +183,9 @@ def test_valid_resource_names(name: str) -> None:
         (None, None),
     ],
 )
-def test_invalid_resource_names(name: Any, hint: str | None) -> None:
+def test_invalid_resource_names(name: Any, hint: str | None, contoso: DomainIdentity) -> None:
     with pytest.raises(CredentialSpecError, match="is not a valid Kubernetes name") as caught:
-        gmsa_credential_spec_resource(name, build_credential_spec("webapp01", CONTOSO))
+        gmsa_credential_spec_resource(name, build_credential_spec("webapp01", contoso))
     assert caught.value.hint == hint
 
 

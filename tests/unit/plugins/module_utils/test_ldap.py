@@ -2,8 +2,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import ValidationError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import (
@@ -12,7 +10,6 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import (
     ConnectionOptions,
     DomainInfo,
     connection_argument_spec,
-    default_kerberos_realm,
     dn_to_dns_name,
     escape_dn_value,
     escape_filter,
@@ -98,12 +95,3 @@ def test_domain_info_falls_back_to_default_containers() -> None:
     info = DomainInfo("contoso.com", "CONTOSO", "DC=contoso,DC=com", "", "", "", "", "S-1-5-21-1-2-3", "", "", {})
     assert info.users_dn == "CN=Users,DC=contoso,DC=com"
     assert info.managed_service_accounts_dn == "CN=Managed Service Accounts,DC=contoso,DC=com"
-
-
-def test_default_kerberos_realm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    conf = tmp_path / "krb5.conf"
-    conf.write_text("[libdefaults]\n    default_realm = CONTOSO.COM\n    rdns = false\n")
-    monkeypatch.setenv("KRB5_CONFIG", f"{tmp_path}/missing.conf:{conf}")
-    assert default_kerberos_realm() == "CONTOSO.COM"
-    monkeypatch.setenv("KRB5_CONFIG", f"{tmp_path}/missing.conf")
-    assert default_kerberos_realm() is None

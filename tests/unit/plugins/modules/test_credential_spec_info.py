@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec import (
     DomainIdentity,
     build_credential_spec,
@@ -20,45 +19,13 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec impor
 from ansible_collections.wincontainers.gmsa.plugins.modules import credential_spec_info
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "credspecs"
-CONTOSO = DomainIdentity(
-    dns_name="contoso.com",
-    netbios_name="CONTOSO",
-    sid="S-1-5-21-702590844-1001920913-2680819671",
-    guid="56d9b66c-d746-4f87-bd26-26760cfdca2e",
-    forest_dns_name="contoso.com",
-)
+# The run and fail fixtures of tests/unit/plugins/modules/conftest.py.
+RunModule = Callable[..., dict[str, Any]]
 
 
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def _no_exit(monkeypatch: pytest.MonkeyPatch) -> None:
-    def exit_json(self: basic.AnsibleModule, **kwargs: Any) -> None:
-        raise ExitJson(kwargs)
-
-    def fail_json(self: basic.AnsibleModule, msg: str, **kwargs: Any) -> None:
-        raise FailJson({"msg": msg, **kwargs})
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-
-
-def run(args: dict[str, Any], *, check_mode: bool = False) -> dict[str, Any]:
-    with patch_module_args(dict(args, _ansible_check_mode=check_mode)), pytest.raises(ExitJson) as result:
-        credential_spec_info.main()
-    return result.value.args[0]
-
-
-def fail(args: dict[str, Any]) -> dict[str, Any]:
-    with patch_module_args(args), pytest.raises(FailJson) as result:
-        credential_spec_info.main()
-    return result.value.args[0]
+@pytest.fixture
+def module_main() -> Callable[[], None]:
+    return credential_spec_info.main
 
 
 def by_name(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -66,10 +33,10 @@ def by_name(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
+def folder(tmp_path: Path, contoso: DomainIdentity) -> Path:
     specs = tmp_path / "CredentialSpecs"
     specs.mkdir()
-    spec = build_credential_spec("WebApp01", CONTOSO, ["LogAgentSvc", ("ReportSvc", "emea.contoso.com")])
+    spec = build_credential_spec("WebApp01", contoso, ["LogAgentSvc", ("ReportSvc", "emea.contoso.com")])
     (specs / "contoso_webapp01.json").write_text(render_credential_spec(spec), encoding="ascii")
     shutil.copyfile(DATA / "microsoft-docs_gmsa-for-windows-containers_webapp01.json", specs / "published.json")
     (specs / "broken.json").write_text('{"CmsPlugins": ["ActiveDirectory"]', encoding="ascii")
@@ -80,7 +47,7 @@ def folder(tmp_path: Path) -> Path:
     return specs
 
 
-def test_lists_every_json_file_sorted_and_reports_bad_ones(folder: Path) -> None:
+def test_lists_every_json_file_sorted_and_reports_bad_ones(folder: Path, run: RunModule) -> None:
     result = run({"path": str(folder)})
 
     assert result["changed"] is False
@@ -96,7 +63,7 @@ def test_lists_every_json_file_sorted_and_reports_bad_ones(folder: Path) -> None
     assert all("credential_spec" not in entry for entry in entries.values() if not entry["valid"])
 
 
-def test_reports_accounts_and_domain(folder: Path) -> None:
+def test_reports_accounts_and_domain(folder: Path, run: RunModule, contoso: DomainIdentity) -> None:
     entry = by_name(run({"path": str(folder)}))["contoso_webapp01.json"]
 
     assert entry["path"] == str(folder / "contoso_webapp01.json")
@@ -105,8 +72,8 @@ def test_reports_accounts_and_domain(folder: Path) -> None:
         "dns_name": "contoso.com",
         "netbios_name": "CONTOSO",
         "forest_dns_name": "contoso.com",
-        "sid": CONTOSO.sid,
-        "guid": CONTOSO.guid,
+        "sid": contoso.sid,
+        "guid": contoso.guid,
     }
     assert entry["accounts"] == [
         {"name": "WebApp01", "scope": "contoso.com"},
@@ -120,7 +87,7 @@ def test_reports_accounts_and_domain(folder: Path) -> None:
     assert json.loads((folder / "contoso_webapp01.json").read_text()) == entry["credential_spec"]
 
 
-def test_published_example(folder: Path) -> None:
+def test_published_example(folder: Path, run: RunModule) -> None:
     entry = by_name(run({"path": str(folder)}))["published.json"]
 
     assert entry["account"] == "webapp01"
@@ -128,7 +95,7 @@ def test_published_example(folder: Path) -> None:
     assert entry["domain"]["sid"] == "S-1-5-21-702590844-1001920913-2680819671"
 
 
-def test_patterns_select_files_case_insensitively(folder: Path) -> None:
+def test_patterns_select_files_case_insensitively(folder: Path, run: RunModule) -> None:
     (folder / "UPPER.JSON").write_text((folder / "published.json").read_text())
 
     assert [e["name"] for e in run({"path": str(folder), "patterns": ["contoso_*", "*.JSON"]})["credential_specs"]] == [
@@ -144,24 +111,24 @@ def test_patterns_select_files_case_insensitively(folder: Path) -> None:
     assert "sub.json" not in by_name(every)
 
 
-def test_one_file(folder: Path) -> None:
+def test_one_file(folder: Path, run: RunModule) -> None:
     result = run({"path": str(folder / "published.json")}, check_mode=True)
 
     assert [entry["name"] for entry in result["credential_specs"]] == ["published.json"]
     assert result["credential_specs"][0]["valid"] is True
 
 
-def test_one_malformed_file_is_reported_not_fatal(folder: Path) -> None:
+def test_one_malformed_file_is_reported_not_fatal(folder: Path, run: RunModule) -> None:
     result = run({"path": str(folder / "README.txt")})
 
     assert result["credential_specs"][0]["valid"] is False
     assert "not valid JSON" in result["credential_specs"][0]["error"]
 
 
-def test_host_account_config_is_reported(tmp_path: Path) -> None:
+def test_host_account_config_is_reported(tmp_path: Path, run: RunModule, contoso: DomainIdentity) -> None:
     spec = build_credential_spec(
         "WebApp01",
-        CONTOSO,
+        contoso,
         host_account_config={"plugin_guid": "859e1386-bdb4-49e8-85c7-3070b13920e1", "plugin_input": {"a": "b"}},
     )
     (tmp_path / "ccg.json").write_text(render_credential_spec(spec))
@@ -175,17 +142,17 @@ def test_host_account_config_is_reported(tmp_path: Path) -> None:
     }
 
 
-def test_empty_folder(tmp_path: Path) -> None:
+def test_empty_folder(tmp_path: Path, run: RunModule) -> None:
     assert run({"path": str(tmp_path)})["credential_specs"] == []
 
 
-def test_missing_path_fails(tmp_path: Path) -> None:
+def test_missing_path_fails(tmp_path: Path, fail: RunModule) -> None:
     result = fail({"path": str(tmp_path / "nowhere")})
 
     assert result["msg"] == f"{tmp_path / 'nowhere'} does not exist."
 
 
-def test_unreadable_file_is_reported(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file_is_reported(folder: Path, monkeypatch: pytest.MonkeyPatch, run: RunModule) -> None:
     real_open = open
 
     def refuse(path: Any, *args: Any, **kwargs: Any) -> Any:
@@ -206,10 +173,12 @@ def test_unreadable_file_is_reported(folder: Path, monkeypatch: pytest.MonkeyPat
     assert entries["contoso_webapp01.json"]["valid"] is True
 
 
-def test_a_spec_with_an_account_sid_is_not_valid_and_says_why(tmp_path: Path) -> None:
+def test_a_spec_with_an_account_sid_is_not_valid_and_says_why(
+    tmp_path: Path, contoso: DomainIdentity, run: RunModule
+) -> None:
     # Shaped like New-CredentialSpec output, with the gMSA's SID where the domain SID belongs (the AKS example's
     # mistake): before, valid: true.
-    spec = build_credential_spec("WebApp01", CONTOSO)
+    spec = build_credential_spec("WebApp01", contoso)
     spec["DomainJoinConfig"]["Sid"] = "S-1-5-21-1491159469-2640480700-2178151669-1106"
     (tmp_path / "aks.json").write_text(render_credential_spec(spec), encoding="ascii")
 
@@ -233,8 +202,10 @@ def test_a_spec_with_an_account_sid_is_not_valid_and_says_why(tmp_path: Path) ->
         ("MachineAccountName", "WebApp01$", "DomainJoinConfig.MachineAccountName"),
     ],
 )
-def test_field_shapes_decide_validity(tmp_path: Path, field: str, value: str, reason: str | None) -> None:
-    spec = build_credential_spec("WebApp01", CONTOSO)
+def test_field_shapes_decide_validity(
+    tmp_path: Path, field: str, value: str, reason: str | None, contoso: DomainIdentity, run: RunModule
+) -> None:
+    spec = build_credential_spec("WebApp01", contoso)
     spec["DomainJoinConfig"][field] = value
     (tmp_path / "spec.json").write_text(render_credential_spec(spec), encoding="ascii")
 

@@ -7,58 +7,23 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.wincontainers.gmsa.plugins.modules import dockerfile_identity
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "dockerfiles"
 POOLS = ["DefaultAppPool", "Contoso.Orders"]
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def _no_exit(monkeypatch: pytest.MonkeyPatch) -> None:
-    def exit_json(self: basic.AnsibleModule, **kwargs: Any) -> None:
-        raise ExitJson(kwargs)
-
-    def fail_json(self: basic.AnsibleModule, msg: str, **kwargs: Any) -> None:
-        raise FailJson({"msg": msg, **kwargs})
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+# The run and fail fixtures of tests/unit/plugins/modules/conftest.py.
+RunModule = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, warning: seen.append(warning))
-    return seen
-
-
-def run(args: dict[str, Any], *, check_mode: bool = False, diff: bool = False) -> dict[str, Any]:
-    """Run the module; return its result, or raise FailJson."""
-    module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with patch_module_args(module_args), pytest.raises(ExitJson) as result:
-        dockerfile_identity.main()
-    return result.value.args[0]
-
-
-def fail(args: dict[str, Any]) -> dict[str, Any]:
-    with patch_module_args(args), pytest.raises(FailJson) as result:
-        dockerfile_identity.main()
-    return result.value.args[0]
+def module_main() -> Callable[[], None]:
+    return dockerfile_identity.main
 
 
 @pytest.fixture
@@ -72,7 +37,7 @@ def snapshot(path: Path) -> tuple[bytes, int]:
     return path.read_bytes(), path.stat().st_mtime_ns
 
 
-def test_check_mode_reports_the_change_without_writing(dockerfile: Path) -> None:
+def test_check_mode_reports_the_change_without_writing(dockerfile: Path, run: RunModule) -> None:
     before = snapshot(dockerfile)
 
     result = run({"path": str(dockerfile), "iis_app_pools": POOLS}, check_mode=True, diff=True)
@@ -84,7 +49,7 @@ def test_check_mode_reports_the_change_without_writing(dockerfile: Path) -> None
     assert list(dockerfile.parent.iterdir()) == [dockerfile]
 
 
-def test_apply_writes_then_second_apply_changes_nothing(dockerfile: Path) -> None:
+def test_apply_writes_then_second_apply_changes_nothing(dockerfile: Path, run: RunModule) -> None:
     original = dockerfile.read_text()
     dockerfile.chmod(0o640)
 
@@ -111,7 +76,7 @@ def test_apply_writes_then_second_apply_changes_nothing(dockerfile: Path) -> Non
     assert snapshot(dockerfile) == after_first
 
 
-def test_absent_restores_the_original(dockerfile: Path) -> None:
+def test_absent_restores_the_original(dockerfile: Path, run: RunModule) -> None:
     original = dockerfile.read_bytes()
     run({"path": str(dockerfile), "iis_app_pools": POOLS})
 
@@ -122,7 +87,7 @@ def test_absent_restores_the_original(dockerfile: Path) -> None:
     assert dockerfile.read_bytes() == original
 
 
-def test_backup_keeps_the_original(dockerfile: Path) -> None:
+def test_backup_keeps_the_original(dockerfile: Path, run: RunModule) -> None:
     original = dockerfile.read_bytes()
 
     result = run({"path": str(dockerfile), "iis_app_pools": POOLS, "backup": True})
@@ -141,7 +106,9 @@ def test_backup_keeps_the_original(dockerfile: Path) -> None:
         pytest.param({"user": "ContainerUser"}, "value of user must be one of", id="bad-choice"),
     ],
 )
-def test_failures_leave_the_file_untouched(dockerfile: Path, args: dict[str, Any], message: str) -> None:
+def test_failures_leave_the_file_untouched(
+    dockerfile: Path, args: dict[str, Any], message: str, fail: RunModule
+) -> None:
     before = snapshot(dockerfile)
 
     result = fail({"path": str(dockerfile), **args})
@@ -150,7 +117,7 @@ def test_failures_leave_the_file_untouched(dockerfile: Path, args: dict[str, Any
     assert snapshot(dockerfile) == before
 
 
-def test_a_hand_edited_managed_line_fails_without_writing(dockerfile: Path) -> None:
+def test_a_hand_edited_managed_line_fails_without_writing(dockerfile: Path, run: RunModule, fail: RunModule) -> None:
     run({"path": str(dockerfile), "iis_app_pools": POOLS})
     dockerfile.write_text(dockerfile.read_text().replace('"Contoso.Orders"', '"Contoso.Billing"'))
     before = snapshot(dockerfile)
@@ -162,7 +129,7 @@ def test_a_hand_edited_managed_line_fails_without_writing(dockerfile: Path) -> N
     assert snapshot(dockerfile) == before
 
 
-def test_crlf_and_byte_order_mark_survive(tmp_path: Path) -> None:
+def test_crlf_and_byte_order_mark_survive(tmp_path: Path, run: RunModule) -> None:
     def saved_on_windows(name: str) -> bytes:
         return b"\xef\xbb\xbf" + (DATA / name).read_bytes().replace(b"\n", b"\r\n")
 
@@ -174,7 +141,7 @@ def test_crlf_and_byte_order_mark_survive(tmp_path: Path) -> None:
     assert path.read_bytes() == saved_on_windows("expected/windows-agent.Dockerfile")
 
 
-def test_a_symlink_is_followed(dockerfile: Path) -> None:
+def test_a_symlink_is_followed(dockerfile: Path, run: RunModule) -> None:
     link = dockerfile.parent / "Dockerfile.link"
     link.symlink_to(dockerfile.name)
 
@@ -184,7 +151,7 @@ def test_a_symlink_is_followed(dockerfile: Path) -> None:
     assert "# managed by" in dockerfile.read_text()
 
 
-def test_missing_file(tmp_path: Path) -> None:
+def test_missing_file(tmp_path: Path, run: RunModule, fail: RunModule) -> None:
     missing = tmp_path / "Dockerfile"
 
     assert not run({"path": str(missing), "state": "absent"})["changed"]
@@ -192,18 +159,18 @@ def test_missing_file(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
-def test_a_directory_is_refused(tmp_path: Path) -> None:
+def test_a_directory_is_refused(tmp_path: Path, fail: RunModule) -> None:
     assert "is a directory" in fail({"path": str(tmp_path)})["msg"]
 
 
-def test_non_utf8_is_refused(tmp_path: Path) -> None:
+def test_non_utf8_is_refused(tmp_path: Path, fail: RunModule) -> None:
     path = tmp_path / "Dockerfile"
     path.write_bytes("# caf\xe9\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n".encode("latin-1"))
 
     assert "is not UTF-8 text" in fail({"path": str(path), "user": "network_service"})["msg"]
 
 
-def test_backend_warnings_reach_ansible(tmp_path: Path, warnings: list[str]) -> None:
+def test_backend_warnings_reach_ansible(tmp_path: Path, warnings: list[str], run: RunModule) -> None:
     path = tmp_path / "Dockerfile"
     path.write_text(
         'FROM mcr.microsoft.com/dotnet/framework/aspnet:4.8\nENTRYPOINT ["C:\\\\ServiceMonitor.exe", "w3svc"]\n'
@@ -215,7 +182,7 @@ def test_backend_warnings_reach_ansible(tmp_path: Path, warnings: list[str]) -> 
     assert "ServiceMonitor.exe" in warnings[0]
 
 
-def test_missing_library_is_reported(dockerfile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_library_is_reported(dockerfile: Path, monkeypatch: pytest.MonkeyPatch, fail: RunModule) -> None:
     monkeypatch.setattr(dockerfile_identity, "HAS_DOCKERFILE_PARSE", False)
     monkeypatch.setattr(dockerfile_identity, "DOCKERFILE_PARSE_IMPORT_ERROR", "Traceback: no module")
 

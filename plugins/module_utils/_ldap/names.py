@@ -1,0 +1,31 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""DNs and filters: escaping values into them and reading names out of them (pure functions over ldap3's)."""
+
+from __future__ import annotations
+
+from .libraries import escape_filter_chars, escape_rdn, parse_dn
+
+
+def escape_filter(value: str) -> str:
+    """Escape a value for use inside an LDAP filter (RFC 4515 3)."""
+    return escape_filter_chars(value)
+
+
+def escape_dn_value(value: str) -> str:
+    """Escape a value for use as an RDN value in a DN (RFC 4514 2.4)."""
+    return escape_rdn(value)
+
+
+def dn_is_valid(dn: str) -> bool:
+    """Whether ``dn`` parses as a DN (RFC 4514)."""
+    try:
+        parse_dn(dn)
+    except Exception:  # ldap3 raises several types for malformed DNs
+        return False
+    return True
+
+
+def dn_to_dns_name(dn: str) -> str:
+    """``DC=contoso,DC=com`` -> ``contoso.com`` (the DC= components, in order)."""
+    return ".".join(value for attr, value, _sep in parse_dn(dn) if attr.upper() == "DC")

@@ -1,0 +1,144 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Finding AD objects by sAMAccountName: the one lookup every object kind goes through.
+
+A name the collection manages (a gMSA, a group) is looked up by ``sAMAccountName`` with one search for any
+number of names, and what holds each name is then told apart by ``objectClass``: the object of the kind asked
+for, or another object that already holds the name (a computer holding the ``name$`` a gMSA wants, a user
+holding the name a group wants). sAMAccountName is unique per domain (MS-ADTS 3.1.1.5.2.4; it is compared
+case-insensitively), so one search of the domain is the whole answer.
+
+Use::
+
+    found = find_by_sam_account_name(client, ["WebApp01"], GMSA_CLASS, suffix="$", attributes=[...])
+    found.entry("WebApp01")     # the gMSA, or None
+    found.conflict("WebApp01")  # the object of another class that holds WebApp01$ (or WebApp01), or None
+
+What gmsa_check reads (the gMSA, or whatever else holds its name, to say what it is)::
+
+    found = find_by_sam_account_name(client, [name], GMSA_CLASS, suffix="$", attributes=GMSA_ATTRIBUTES,
+                                     bare_too=True)
+    entry = found.entry(name) or found.conflict(name)
+
+``suffix`` is ``$`` for computer-like accounts (computers, gMSAs), whose sAMAccountName is the name plus
+``$`` (MS-SAMR 2.2.7.11, computer accounts); names may be given with or without it. ``bare_too`` also looks
+for the name without the suffix, to report "a user holds that name" instead of "missing". ``wildcards``
+reads ``*`` in names as LDAP substring wildcards (RFC 4515 3) and returns only objects of the class;
+``names=None`` then means every object of the class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._ldap import Entry, escape_filter
+
+# Always read: they tell what holds a name.
+LOOKUP_ATTRIBUTES = ("objectClass", "sAMAccountName")
+
+
+def bare_name(name: str, suffix: str) -> str:
+    """``name`` without one trailing ``suffix`` (``WebApp01$`` -> ``WebApp01`` for ``$``)."""
+    return name[: -len(suffix)] if suffix and name.endswith(suffix) else name
+
+
+def has_class(entry: Entry, object_class: str) -> bool:
+    """Whether ``object_class`` is among the entry's objectClass values (compared case-insensitively)."""
+    wanted = object_class.lower()
+    return any(value.lower() == wanted for value in entry.texts("objectClass"))
+
+
+def most_specific_class(entry: Entry) -> str:
+    """The entry's structural class as AD lists it last in objectClass (``computer``, ``user``, ``group``)."""
+    classes = entry.texts("objectClass")
+    return classes[-1] if classes else "object"
+
+
+@dataclass(frozen=True)
+class NameLookup:
+    """What one search found for a list of names; every method takes a name with or without the suffix."""
+
+    object_class: str
+    suffix: str
+    entries: tuple[Entry, ...]
+
+    def holders(self, name: str) -> list[Entry]:
+        """Every entry whose sAMAccountName is ``name + suffix`` or (when searched) ``name``, that first."""
+        bare = bare_name(name, self.suffix).lower()
+        full = bare + self.suffix.lower()
+        by_full = [e for e in self.entries if (e.text("sAMAccountName") or "").lower() == full]
+        by_bare = [e for e in self.entries if self.suffix and (e.text("sAMAccountName") or "").lower() == bare]
+        return by_full + by_bare
+
+    def entry(self, name: str) -> Entry | None:
+        """The object of ``object_class`` that holds ``name``, or None."""
+        return next((e for e in self.holders(name) if has_class(e, self.object_class)), None)
+
+    def conflict(self, name: str) -> Entry | None:
+        """The object of another class holding ``name`` when no object of ``object_class`` does, or None."""
+        if self.entry(name) is not None:
+            return None
+        holders = self.holders(name)
+        return holders[0] if holders else None
+
+    def by_name(self) -> dict[str, Entry]:
+        """Bare lower-case name -> entry, for every entry of ``object_class`` found."""
+        return {
+            bare_name(e.text("sAMAccountName") or "", self.suffix).lower(): e
+            for e in self.entries
+            if has_class(e, self.object_class)
+        }
+
+
+def _name_clause(name: str, suffix: str, bare_too: bool, wildcards: bool) -> str:
+    bare = bare_name(name, suffix)
+    pieces = bare.split("*") if wildcards else [bare]
+    value = "*".join(escape_filter(piece) for piece in pieces)
+    clause = f"(sAMAccountName={value}{escape_filter(suffix)})"
+    if bare_too and suffix:
+        clause += f"(sAMAccountName={value})"
+    return clause
+
+
+def sam_account_name_filter(
+    names: Sequence[str] | None, object_class: str, suffix: str = "", bare_too: bool = False, wildcards: bool = False
+) -> str | None:
+    """The LDAP filter of a lookup (None: nothing to look up). Without wildcards the class is not filtered on,
+    so objects of other classes that hold a name are found too."""
+    if names is None:
+        return f"(objectClass={escape_filter(object_class)})" if wildcards else None
+    clauses = "".join(dict.fromkeys(_name_clause(n, suffix, bare_too, wildcards) for n in names))
+    if not clauses:
+        return None
+    if wildcards:
+        return f"(&(objectClass={escape_filter(object_class)})(|{clauses}))"
+    return f"(|{clauses})"
+
+
+def find_by_sam_account_name(
+    client: Any,
+    names: Iterable[str] | None,
+    object_class: str,
+    *,
+    suffix: str = "",
+    attributes: Iterable[str] = (),
+    base: str | None = None,
+    bare_too: bool = False,
+    wildcards: bool = False,
+) -> NameLookup:
+    """One subtree search under ``base`` (default: the connection's domain) for every name; no names, no search.
+
+    ``client`` needs ``search(base, filter, attributes)`` and ``domain.domain_dn`` (an ``LdapClient``).
+    ``attributes`` are read besides objectClass and sAMAccountName. LDAP errors propagate as ``GmsaError``
+    (a referral for another domain's naming context is result code 10; callers that search other domains
+    decide what it means).
+    """
+    listed = None if names is None else list(names)
+    ldap_filter = sam_account_name_filter(listed, object_class, suffix, bare_too, wildcards)
+    if ldap_filter is None:
+        return NameLookup(object_class, suffix, ())
+    wanted = list(dict.fromkeys([*LOOKUP_ATTRIBUTES, *attributes]))
+    entries = client.search(base or client.domain.domain_dn, ldap_filter, wanted)
+    return NameLookup(object_class, suffix, tuple(entries))

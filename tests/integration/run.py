@@ -1,0 +1,113 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run the integration targets against one lab DC, each target in its own ``ansible-playbook`` process.
+
+    python tests/integration/run.py [--targets '"gmsa_account", "role_ad_prepare"'] [--fail-fast]
+
+One process per target: a variable one target registers cannot reach another target's tasks (in one play,
+registered variables outrank task and role variables). The lab DC is brought up once (``lab.yml``, which
+also writes ``<LAB_DIR>/integration_inventory.yml``); each target then runs ``integration.yml`` with that
+inventory, which leaves the lab alone.
+
+Without ``--targets``: every folder of ``targets/`` except the ``setup_*`` ones, in name order. ``--targets``
+takes names separated by commas or spaces, quoted or not (``make integration TARGETS='"gmsa_account"'``).
+Every target runs even after one fails (``--fail-fast`` stops at the first failure); the summary names the
+failed targets and the exit status is 1 when any failed, 2 when the lab could not be brought up or a target
+name is unknown.
+
+Environment: ``LAB_DIR`` (default ``.lab/dc``) and ``LAB_NETNS`` (default ``gmsalab``) choose the lab, as for
+``scripts/lab-dc``; ``ANSIBLE_COLLECTIONS_PATH`` and ``ANSIBLE_ROLES_PATH`` default to this checkout's
+``.cache/collections`` and ``tests/integration/targets``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+TARGETS_DIR = HERE / "targets"
+
+
+def all_targets() -> list[str]:
+    """The target folders, without the shared setup_* roles, sorted by name."""
+    return sorted(path.name for path in TARGETS_DIR.iterdir() if path.is_dir() and not path.name.startswith("setup_"))
+
+
+def requested_targets(text: str | None) -> list[str]:
+    """The names in ``text`` ('"a", "b"', 'a b' or 'a,b'), in order, once each; every target when empty."""
+    if not text or not text.strip():
+        return all_targets()
+    names = re.findall(r"[^\s,\"'\[\]]+", text)
+    return list(dict.fromkeys(names))
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("ANSIBLE_COLLECTIONS_PATH", str(REPO / ".cache" / "collections"))
+    env.setdefault("ANSIBLE_ROLES_PATH", str(TARGETS_DIR))
+    env.setdefault("ANSIBLE_NOCOLOR", "1")
+    # The ansible-playbook beside this interpreter (the project's virtual environment) comes first.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def playbook(args: list[str], env: dict[str, str]) -> int:
+    print("+ ansible-playbook " + " ".join(args), flush=True)
+    return subprocess.run(["ansible-playbook", *args], env=env, cwd=REPO, check=False).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--targets", help="target names, separated by commas or spaces; default every target")
+    parser.add_argument("--fail-fast", action="store_true", help="stop at the first failing target")
+    options = parser.parse_args(argv)
+
+    targets = requested_targets(options.targets)
+    unknown = [name for name in targets if name not in all_targets()]
+    if unknown:
+        print(f"run.py: unknown targets {', '.join(unknown)}; known: {', '.join(all_targets())}", file=sys.stderr)
+        return 2
+
+    lab_dir = os.environ.get("LAB_DIR") or str(REPO / ".lab" / "dc")
+    lab_netns = os.environ.get("LAB_NETNS") or "gmsalab"
+    lab_vars = ["-e", f"lab_dc_dir={lab_dir}", "-e", f"lab_dc_netns={lab_netns}"]
+    env = environment()
+
+    print(f"=== lab DC {lab_netns} ({lab_dir})", flush=True)
+    if playbook([str(HERE / "lab.yml"), *lab_vars], env) != 0:
+        print("run.py: the lab DC did not come up; no target ran.", file=sys.stderr)
+        return 2
+    inventory = str(Path(lab_dir) / "integration_inventory.yml")
+
+    results: list[tuple[str, str, float]] = []
+    for number, target in enumerate(targets, 1):
+        print(f"\n=== target {target} ({number}/{len(targets)})", flush=True)
+        started = time.monotonic()
+        status = playbook(["-i", inventory, str(HERE / "integration.yml"), *lab_vars, "-e", f"target={target}"], env)
+        results.append((target, "passed" if status == 0 else f"FAILED (exit {status})", time.monotonic() - started))
+        if status != 0 and options.fail_fast:
+            break
+
+    print("\n=== integration targets", flush=True)
+    for target, outcome, seconds in results:
+        print(f"{target:<28} {outcome:<20} {seconds:6.1f} s")
+    failed = [target for target, outcome, _ in results if outcome != "passed"]
+    not_run = targets[len(results) :]
+    if not_run:
+        print(f"not run (--fail-fast): {', '.join(not_run)}")
+    if failed:
+        print(f"{len(failed)} of {len(targets)} targets failed: {', '.join(failed)}")
+        return 1
+    print(f"all {len(targets)} targets passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

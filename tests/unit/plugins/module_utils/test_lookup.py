@@ -1,0 +1,106 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one sAMAccountName lookup, against a recording fake client (filters and answers are pure data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._lookup import (
+    NameLookup,
+    bare_name,
+    find_by_sam_account_name,
+    most_specific_class,
+    sam_account_name_filter,
+)
+
+GMSA = "msDS-GroupManagedServiceAccount"
+DOMAIN_DN = "DC=contoso,DC=com"
+
+
+def entry(dn: str, sam: str, *classes: str) -> Entry:
+    return Entry(dn, {"samaccountname": [sam.encode()], "objectclass": [c.encode() for c in ("top", *classes)]})
+
+
+WEB = entry(f"CN=WebApp01,CN=Managed Service Accounts,{DOMAIN_DN}", "WebApp01$", "user", "computer", GMSA)
+PC = entry(f"CN=PC1,CN=Computers,{DOMAIN_DN}", "PC1$", "user", "computer")
+BOB = entry(f"CN=Bob,CN=Users,{DOMAIN_DN}", "Bob", "user")
+HOSTS = entry(f"CN=Hosts,CN=Users,{DOMAIN_DN}", "Hosts", "group")
+
+
+class Domain:
+    domain_dn = DOMAIN_DN
+
+
+class RecordingClient:
+    def __init__(self, answer: list[Entry]) -> None:
+        self.domain = Domain()
+        self.answer = answer
+        self.searches: list[tuple[str, str, list[str]]] = []
+
+    def search(self, base: str, ldap_filter: str, attributes: Any = ()) -> list[Entry]:
+        self.searches.append((base, ldap_filter, list(attributes)))
+        return self.answer
+
+
+@pytest.mark.parametrize(
+    ("names", "kwargs", "expected"),
+    [
+        (["WebApp01", "Sql01$"], {"suffix": "$"}, "(|(sAMAccountName=WebApp01$)(sAMAccountName=Sql01$))"),
+        (["WebApp01"], {"suffix": "$", "bare_too": True}, "(|(sAMAccountName=WebApp01$)(sAMAccountName=WebApp01))"),
+        (["Hosts", "hosts"], {}, "(|(sAMAccountName=Hosts)(sAMAccountName=hosts))"),
+        (["a(b)*"], {}, "(|(sAMAccountName=a\\28b\\29\\2a))"),
+        (["Web*", "X"], {"suffix": "$", "wildcards": True},
+         f"(&(objectClass={GMSA})(|(sAMAccountName=Web*$)(sAMAccountName=X$)))"),
+        (None, {"suffix": "$", "wildcards": True}, f"(objectClass={GMSA})"),
+        ([], {}, None),
+        (None, {}, None),
+    ],
+)  # fmt: skip
+def test_filter(names, kwargs, expected):
+    assert sam_account_name_filter(names, GMSA, **kwargs) == expected
+
+
+def test_one_search_for_every_name_and_no_search_for_none():
+    client = RecordingClient([WEB, PC])
+    found = find_by_sam_account_name(client, ["WebApp01", "PC1", "Gone"], GMSA, suffix="$", attributes=["dNSHostName"])
+    assert len(client.searches) == 1
+    base, _filter, attributes = client.searches[0]
+    assert base == DOMAIN_DN
+    assert attributes == ["objectClass", "sAMAccountName", "dNSHostName"]
+    assert found.entry("webapp01$") is WEB
+    assert found.conflict("WebApp01") is None
+    assert found.entry("PC1") is None
+    assert found.conflict("pc1") is PC
+    assert found.entry("Gone") is None and found.conflict("Gone") is None
+    assert found.by_name() == {"webapp01": WEB}
+    assert find_by_sam_account_name(client, [], GMSA).entries == ()
+    assert len(client.searches) == 1
+
+
+def test_bare_name_holder_is_a_conflict_only_when_searched_and_the_kind_wins():
+    lookup = NameLookup(GMSA, "$", (BOB, WEB))
+    assert lookup.holders("bob") == [BOB]
+    assert lookup.conflict("Bob") is BOB
+    assert NameLookup(GMSA, "$", (entry("CN=W,DC=x", "WebApp01", "user"), WEB)).entry("WebApp01") is WEB
+
+
+def test_kinds_without_suffix():
+    lookup = NameLookup("group", "", (HOSTS, BOB))
+    assert lookup.entry("HOSTS") is HOSTS
+    assert lookup.conflict("bob") is BOB
+    assert most_specific_class(BOB) == "user"
+
+
+def test_base_is_given_for_other_domains():
+    client = RecordingClient([])
+    find_by_sam_account_name(client, ["X"], GMSA, suffix="$", base="DC=emea,DC=contoso,DC=com")
+    assert client.searches[0][0] == "DC=emea,DC=contoso,DC=com"
+
+
+@pytest.mark.parametrize(("name", "bare"), [("WebApp01$", "WebApp01"), ("WebApp01", "WebApp01"), ("$", "")])
+def test_bare_name(name, bare):
+    assert bare_name(name, "$") == bare
+    assert bare_name(name, "") == name
