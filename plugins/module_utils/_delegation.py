@@ -152,6 +152,33 @@ def aces_for(rights: Iterable[str], sid: str) -> list[ObjectAce]:
     return list(dict.fromkeys(aces))
 
 
+def right_to_create(object_class: str) -> str | None:
+    """The right whose ACEs let a trustee create (and delete) objects of ``object_class``, or None."""
+    return next((name for name, templates in RIGHTS.items() for t in templates if t.object_type == object_class), None)
+
+
+def right_to_write(object_class: str, attribute: str) -> str | None:
+    """The right whose ACEs let a trustee write ``attribute`` on objects of ``object_class``, or None.
+
+    For modules that find a right missing (``allowedAttributesEffective``, MS-ADTS 3.1.1.4.5.2) and name it.
+    """
+    for name, templates in RIGHTS.items():
+        for t in templates:
+            if t.inherited_object_type == object_class and t.object_type.lower() == attribute.lower():
+                return name
+    return None
+
+
+def grant_hint(path: str, rights: Iterable[str], trustee: str | None = None) -> str:
+    """The gmsa_delegation task that grants ``rights`` in ``path``, for failure messages."""
+    names = [name for name in RIGHT_NAMES if name in set(rights)]
+    who = trustee or "<the bind account or its group>"
+    return (
+        f"Have the AD team run wincontainers.gmsa.gmsa_delegation with path: {path}, trustee: {who}, "
+        f"rights: [{', '.join(names)}]."
+    )
+
+
 @dataclass
 class DelegationRequest:
     path: str

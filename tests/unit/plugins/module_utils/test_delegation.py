@@ -14,8 +14,11 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._delegation imp
     RIGHTS,
     aces_for,
     dacl_lines,
+    grant_hint,
     plan_dacl,
     require_write_dac,
+    right_to_create,
+    right_to_write,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError, ValidationError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import ATTRIBUTES
@@ -153,3 +156,35 @@ def test_require_write_dac(effective: list[bytes], refused: bool) -> None:
     with pytest.raises(GmsaError, match=r"permissions of OU=Apps,DC=contoso,DC=com: it lacks WRITE_DAC") as excinfo:
         require_write_dac(entry)
     assert excinfo.value.details["missing_right"] == "WRITE_DAC"
+
+
+@pytest.mark.parametrize(
+    ("object_class", "right"),
+    [("msDS-GroupManagedServiceAccount", "create_gmsa"), ("group", "create_group"), ("user", None)],
+)
+def test_right_to_create(object_class: str, right: str | None) -> None:
+    assert right_to_create(object_class) == right
+
+
+@pytest.mark.parametrize(
+    ("object_class", "attribute", "right"),
+    [
+        ("msDS-GroupManagedServiceAccount", "servicePrincipalName", "manage_gmsa"),
+        ("msDS-GroupManagedServiceAccount", "msds-groupmsamembership", "manage_gmsa"),
+        ("group", "member", "manage_group_membership"),
+        ("group", "groupType", "create_group"),
+        ("group", "servicePrincipalName", None),
+        ("msDS-GroupManagedServiceAccount", "member", None),
+    ],
+)
+def test_right_to_write(object_class: str, attribute: str, right: str | None) -> None:
+    assert right_to_write(object_class, attribute) == right
+
+
+def test_grant_hint_names_the_task() -> None:
+    hint = grant_hint("OU=Apps,DC=contoso,DC=com", ["manage_gmsa", "create_gmsa"], "gMSA-Automation")
+    assert hint == (
+        "Have the AD team run wincontainers.gmsa.gmsa_delegation with path: OU=Apps,DC=contoso,DC=com, "
+        "trustee: gMSA-Automation, rights: [create_gmsa, manage_gmsa]."
+    )
+    assert "trustee: <the bind account" in grant_hint("OU=Apps,DC=contoso,DC=com", ["create_group"])
