@@ -26,14 +26,14 @@ description:
   - Changing a DACL needs C(WRITE_DAC) (I(Modify permissions)) on the container, which Domain Admins and the
     OU's owner have; run this module as the AD team's account, not as the delegated one. The module reads
     C(sDRightsEffective) first and fails before writing, in check mode too, when the right is missing.
-  - The KDS root key is not delegated: creating one needs Enterprise Admins (see
+  - The KDS root key is not delegated; creating one needs Enterprise Admins (see
     M(wincontainers.gmsa.gmsa_kds_root_key)).
   - The P(wincontainers.gmsa.ad_prepare#role) role runs this module for its OUs when
     O(wincontainers.gmsa.ad_prepare#role:main:ad_prepare_delegation_trustee) is set.
 options:
   path:
     description:
-      - The DN of the OU or container to delegate in, such as V(OU=Container Apps,DC=contoso,DC=com): where the
+      - The DN of the OU or container to delegate in, such as V(OU=Container Apps,DC=contoso,DC=com), where the
         delegated account creates gMSAs (the O(wincontainers.gmsa.gmsa_account#module:path) of
         M(wincontainers.gmsa.gmsa_account)) or host groups.
       - The rights hold in the container and every container below it.
@@ -41,7 +41,7 @@ options:
     required: true
   trustee:
     description:
-      - Who gets the rights: a group (recommended) or user, as a name (C(sAMAccountName)), a DN or a SID,
+      - Who gets the rights, a group (recommended) or user, as a name (C(sAMAccountName)), a DN or a SID,
         resolved as every principal of the collection is.
       - With O(state=absent), a SID that no longer resolves is accepted, so rights of a deleted account can be
         cleaned up.
