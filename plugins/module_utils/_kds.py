@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import re
 import struct
 import uuid
 from dataclasses import dataclass
@@ -141,6 +142,23 @@ def read_root_keys(client: Any) -> list[RootKey]:
             )
         )
     return sorted(keys, key=lambda k: (k.use_start_time, k.key_id))
+
+
+def unreadable_root_key_ids(client: Any) -> list[str]:
+    """Ids of the root keys the bound account can list but not read, from their DNs (one search).
+
+    Root keys are readable by Enterprise Admins, Domain Admins and SYSTEM only, while Authenticated Users may
+    list the Master Root Keys container: an ordinary (or delegated) account sees each key's DN and none of its
+    attributes, so a filter on its objectClass finds nothing (read_root_keys() returns no key), but
+    ``(objectClass=*)``, which every object matches, still lists it.
+    """
+    entries = client.search(root_keys_container(client.configuration_dn), "(objectClass=*)", ["cn"], scope="one")
+    ids = []
+    for entry in entries:
+        match = re.match(r"(?i)^CN=([0-9a-f-]{36}),", entry.dn)
+        if match and not entry.values("cn"):
+            ids.append(str(uuid.UUID(match.group(1))))
+    return sorted(ids)
 
 
 def preferred_key(keys: list[RootKey], now: datetime) -> RootKey | None:

@@ -36,9 +36,12 @@ __all__ = [
     "ObjectAce",
     "RawAce",
     "SecurityDescriptor",
+    "ace_to_sddl",
+    "add_explicit_aces",
     "allowed_sids",
     "build_gmsa_membership",
     "is_membership_ace",
+    "remove_explicit_aces",
     "sd_from_bytes",
     "sd_to_bytes",
     "set_allowed_sids",
@@ -80,8 +83,22 @@ SYSTEM_MANDATORY_LABEL_ACE_TYPE = 0x11
 SYSTEM_SCOPED_POLICY_ID_ACE_TYPE = 0x13
 
 # AceFlags, 2.4.4.1.
+OBJECT_INHERIT_ACE = 0x01
+CONTAINER_INHERIT_ACE = 0x02
+NO_PROPAGATE_INHERIT_ACE = 0x04
 INHERIT_ONLY_ACE = 0x08
 INHERITED_ACE = 0x10
+
+# Directory-service access rights in an ACE's Mask (2.4.3; MS-ADTS 5.1.3.2 names them ADS_RIGHT_DS_*).
+ADS_RIGHT_DS_CREATE_CHILD = 0x00000001
+ADS_RIGHT_DS_DELETE_CHILD = 0x00000002
+ADS_RIGHT_ACTRL_DS_LIST = 0x00000004
+ADS_RIGHT_DS_SELF = 0x00000008
+ADS_RIGHT_DS_READ_PROP = 0x00000010
+ADS_RIGHT_DS_WRITE_PROP = 0x00000020
+ADS_RIGHT_DS_DELETE_TREE = 0x00000040
+ADS_RIGHT_DS_LIST_OBJECT = 0x00000080
+ADS_RIGHT_DS_CONTROL_ACCESS = 0x00000100
 
 # Object ACE Flags, 2.4.4.3.
 ACE_OBJECT_TYPE_PRESENT = 0x1
@@ -516,6 +533,59 @@ def set_allowed_sids(sd_bytes: bytes | None, sids: Iterable[str]) -> bytes:
     return sd_to_bytes(replace(sd, dacl=dacl, control=sd.control | SE_DACL_PRESENT))
 
 
+# Editing the explicit ACEs of an ACL (a container's DACL, for delegation).
+
+
+def _is_explicit(ace: AnyAce) -> bool:
+    return not ace.flags & INHERITED_ACE
+
+
+def add_explicit_aces(acl: Acl | None, aces: Iterable[Ace | ObjectAce]) -> tuple[Acl, list[Ace | ObjectAce]]:
+    """Return ``acl`` with each of ``aces`` that is not already an explicit ACE of it, and the ACEs added.
+
+    New ACEs go after the last explicit ACE and before the first inherited one, in the order given: an ACL
+    in canonical order (explicit before inherited, explicit deny before explicit allow; MS-DTYP 2.4.5 and
+    "Order of ACEs in a DACL" in the Windows access control documentation, which AD's own editors keep) stays
+    canonical when allow ACEs are added there. Every other ACE keeps its place and its bytes. An ACE counts as
+    present only when an explicit ACE equals it in type, flags, mask, SID and both GUIDs; an inherited copy
+    does not count, since it goes away with the parent's ACE. Object ACEs need revision ACL_REVISION_DS, so a
+    revision-2 ACL that gains one is raised to 4 (2.4.5). None (no ACL) gets a new one.
+    """
+    current = Acl(ACL_REVISION_DS, []) if acl is None else acl
+    present = [ace for ace in current.aces if _is_explicit(ace)]
+    added: list[Ace | ObjectAce] = []
+    for ace in aces:
+        _check_ace_fields(ace)
+        if ace.flags & INHERITED_ACE:
+            raise ValueError("An explicit ACE cannot carry INHERITED_ACE; the DC writes inherited ACEs itself")
+        if ace not in present and ace not in added:
+            added.append(ace)
+    if not added:
+        return current, []
+    position = _insert_position(current.aces)
+    revision = current.revision
+    if any(isinstance(ace, ObjectAce) for ace in added):
+        revision = max(revision, ACL_REVISION_DS)
+    return Acl(revision, current.aces[:position] + added + current.aces[position:]), added
+
+
+def remove_explicit_aces(acl: Acl | None, aces: Iterable[Ace | ObjectAce]) -> tuple[Acl | None, list[AnyAce]]:
+    """Return ``acl`` without the explicit ACEs equal to one of ``aces``, and the ACEs removed (in ACL order).
+
+    Inherited ACEs and every other ACE stay as they are, in place; the revision is kept.
+    """
+    if acl is None:
+        return None, []
+    unwanted = list(aces)
+    kept: list[AnyAce] = []
+    removed: list[AnyAce] = []
+    for ace in acl.aces:
+        (removed if _is_explicit(ace) and ace in unwanted else kept).append(ace)
+    if not removed:
+        return acl, []
+    return Acl(acl.revision, kept), removed
+
+
 # SDDL (2.5.1), for diffs and diagnostics.
 
 # SID aliases whose SID is fixed (2.5.1.1 / 2.4.2.4), listed as Samba lists them.
@@ -672,6 +742,14 @@ def _sddl_ace(ace: AnyAce, domain_sid: str | None) -> str:
         _sddl_sid(ace.sid, domain_sid),
     ]
     return "(" + ";".join(fields) + ")"
+
+
+def ace_to_sddl(ace: AnyAce, domain_sid: str | None = None) -> str:
+    """One ACE as SDDL (2.5.1.1), as Samba writes it: ``(OA;CI;CCDC;<object type>;<inherited type>;<sid>)``.
+
+    Well-known SIDs become their aliases, and domain RIDs too when ``domain_sid`` is given (see to_sddl()).
+    """
+    return _sddl_ace(ace, None if domain_sid is None else normalize_sid(domain_sid))
 
 
 def _sddl_acl(tag: str, acl: Acl | None, control_bits: int, domain_sid: str | None) -> str:

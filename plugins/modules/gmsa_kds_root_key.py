@@ -20,6 +20,9 @@ description:
     reports when each key becomes usable.
   - Removing a key that gMSAs still derive their passwords from breaks those gMSAs, so O(state=absent) refuses
     unless O(force=true).
+  - Creating a key needs Enterprise Admins (or Domain Admins of the forest root domain). An ordinary or delegated
+    account may list the keys but not read them; bound as one, O(state=present) is satisfied by any key it
+    lists, with a warning that its usability was not checked, and only fails when it would have to create one.
 options:
   state:
     description:
@@ -109,7 +112,10 @@ usable_time:
   type: str
   sample: "2026-11-21T23:27:08Z"
 usable_now:
-  description: Whether any root key is usable now, so that gMSAs can be created.
+  description:
+    - Whether any root key is usable now, so that gMSAs can be created.
+    - V(null) when root keys exist that the bind account cannot read (only Enterprise Admins, Domain Admins and
+      SYSTEM can read them); O(state=present) is then satisfied without a check, and the module warns.
   returned: always
   type: bool
   sample: true
@@ -184,6 +190,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._kds import (
     normalize_key_id,
     preferred_key,
     read_root_keys,
+    unreadable_root_key_ids,
     use_start_for,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
@@ -205,9 +212,29 @@ def _summary(keys: list[RootKey], chosen: RootKey | None, now: datetime) -> dict
     return result
 
 
+def _unreadable_key(module, client, key_id: str | None) -> dict | None:
+    """When the bound account sees root keys it cannot read, the key that satisfies present, unverified."""
+    listed = unreadable_root_key_ids(client)
+    chosen = key_id if key_id in listed else (None if key_id else (listed[-1] if listed else None))
+    if chosen is None:
+        return None
+    module.warn(
+        f"KDS root key {chosen} exists, but the bind account cannot read root keys (only Enterprise Admins, Domain "
+        "Admins and SYSTEM can), so whether it is usable yet was not checked. Nothing was created; creating a gMSA "
+        "fails with a clear message if no key is usable. Bind as an administrator to check the key."
+    )
+    return dict(
+        changed=False, root_keys=[], keys=[], usable_now=None, key_id=chosen, use_start_time=None, usable_time=None
+    )
+
+
 def ensure_present(module, client, key_id: str | None, hours: float, now: datetime) -> dict:
     keys = read_root_keys(client)
     wanted = next((k for k in keys if k.key_id == key_id), None) if key_id else preferred_key(keys, now)
+    if wanted is None and not keys:
+        unverified = _unreadable_key(module, client, key_id)
+        if unverified is not None:
+            return unverified
     if wanted is not None:
         result = _summary(keys, wanted, now)
         if not result["usable_now"]:

@@ -4,6 +4,10 @@
 
     ad_probe.py managed-password NAME   -> {"found", "password_length", "key_id"} read as the bind account
     ad_probe.py search BASE FILTER ATTR...  -> [{"dn", ATTR: [values]}] (binary values as hex)
+    ad_probe.py dacl DN                  -> {"dacl": hex} the nTSecurityDescriptor read with the SD flags control
+                                            asking for the DACL only (MS-ADTS 3.1.1.3.4.1.11)
+    ad_probe.py usn                      -> {"highestCommittedUSN": int} from the rootDSE
+    ad_probe.py schema-guids NAME...     -> {lDAPDisplayName: schemaIDGUID} read from the schema partition
 
 Connection settings come from the GMSA_LDAP_* environment variables the lab writes.
 """
@@ -79,6 +83,36 @@ def search(base, ldap_filter, *attributes):
     return out
 
 
+def dacl(dn):
+    conn = connect()
+    # SDFlagsRequestValue ::= SEQUENCE { Flags INTEGER }, Flags = DACL_SECURITY_INFORMATION (4).
+    sd_flags = ("1.2.840.113556.1.4.801", True, bytes.fromhex("3003020104"))
+    conn.search(dn, "(objectClass=*)", ldap3.BASE, attributes=["nTSecurityDescriptor"], controls=[sd_flags])
+    entries = [e for e in conn.response if e.get("type") == "searchResEntry"]
+    return {"dacl": bytes(entries[0]["raw_attributes"]["nTSecurityDescriptor"][0]).hex()} if entries else {}
+
+
+def usn():
+    conn = connect()
+    conn.search("", "(objectClass=*)", ldap3.BASE, attributes=["highestCommittedUSN"])
+    return {"highestCommittedUSN": int(conn.response[0]["raw_attributes"]["highestCommittedUSN"][0])}
+
+
+def schema_guids(*names):
+    conn = connect()
+    conn.search("", "(objectClass=*)", ldap3.BASE, attributes=["schemaNamingContext"])
+    schema = conn.response[0]["raw_attributes"]["schemaNamingContext"][0].decode()
+    wanted = "".join(f"(lDAPDisplayName={name})" for name in names)
+    conn.search(schema, f"(|{wanted})", attributes=["lDAPDisplayName", "schemaIDGUID"])
+    return {
+        e["raw_attributes"]["lDAPDisplayName"][0].decode(): str(
+            uuid.UUID(bytes_le=bytes(e["raw_attributes"]["schemaIDGUID"][0]))
+        )
+        for e in conn.response
+        if e.get("type") == "searchResEntry"
+    }
+
+
 def main():
     command, args = sys.argv[1], sys.argv[2:]
     if command == "managed-password":
@@ -87,6 +121,12 @@ def main():
         print(json.dumps(managed_password(args[0], user, secret)))
     elif command == "search":
         print(json.dumps(search(*args)))
+    elif command == "dacl":
+        print(json.dumps(dacl(args[0])))
+    elif command == "usn":
+        print(json.dumps(usn()))
+    elif command == "schema-guids":
+        print(json.dumps(schema_guids(*args)))
     else:
         sys.exit(f"unknown command {command}")
 

@@ -14,6 +14,8 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._sd import (
     ACCESS_DENIED_ACE_TYPE,
     ACL_REVISION,
     ACL_REVISION_DS,
+    ADS_RIGHT_DS_WRITE_PROP,
+    CONTAINER_INHERIT_ACE,
     DEFAULT_LAYOUT,
     GMSA_MEMBERSHIP_ACCESS_MASK,
     INHERIT_ONLY_ACE,
@@ -26,9 +28,12 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._sd import (
     ObjectAce,
     RawAce,
     SecurityDescriptor,
+    ace_to_sddl,
+    add_explicit_aces,
     allowed_sids,
     build_gmsa_membership,
     is_membership_ace,
+    remove_explicit_aces,
     sd_from_bytes,
     sd_to_bytes,
     set_allowed_sids,
@@ -751,3 +756,170 @@ def test_to_sddl_writes_authorities_as_ms_dtyp_says() -> None:
 
 def test_to_sddl_shows_unknown_ace_flags_in_hex() -> None:
     assert to_sddl(_membership_sd(_allow(ALICE, flags=0x20))) == f"O:BAD:(A;0x20;{GMSA_SDDL_RIGHTS};;;{ALICE})"
+
+
+# Object ACEs as delegation writes them, and editing the explicit ACEs of a DACL.
+
+DELEGATE = "S-1-5-21-1-2-3-1110"
+GMSA_CLASS = "7b8b558a-93a5-4af7-adca-c017e67f1057"
+
+# DACL-only descriptors, as a DC returns them under LDAP_SERVER_SD_FLAGS_OID with DACL_SECURITY_INFORMATION
+# (no owner, group or SACL), packed by Samba 4.22 as SAMBA_DESCRIPTORS above. "ou-dacl" is canonical: an
+# explicit deny, explicit allows, then inherited ACEs. "ou-dacl-delegated" is the same with the eleven ACEs
+# of every gmsa_delegation right for DELEGATE between the explicit and the inherited ACEs.
+_OU_EXPLICIT = "(OD;;CR;00299570-246d-11d0-a768-00aa006e0529;;WD)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)(A;;LCRPLORC;;;AU)"
+_OU_INHERITED = (
+    "(OA;CIIOID;RP;4c164200-20c0-11d0-a768-00aa006e0529;bf967aba-0de6-11d0-a285-00aa003049e2;RU)(A;CIID;LC;;;RU)"
+)
+_DELEGATED = (
+    f"(OA;CI;CCDC;{GMSA_CLASS};;{DELEGATE})"
+    + "".join(
+        f"(OA;CIIO;WP;{attribute};{GMSA_CLASS};{DELEGATE})"
+        for attribute in (
+            "72e39547-7b18-11d1-adef-00c04fd8d5cd",
+            "bf967950-0de6-11d0-a285-00aa003049e2",
+            "bf967a68-0de6-11d0-a285-00aa003049e2",
+            "f3a64788-5306-11d1-a9c5-0000f80367c1",
+            "20119867-1d04-4ab7-9371-cfc3d5df0afd",
+            "888eedd6-ce04-df40-b462-b8a50e41ba38",
+        )
+    )
+    + f"(OA;CI;CCDC;bf967a9c-0de6-11d0-a285-00aa003049e2;;{DELEGATE})"
+    + f"(OA;CIIO;WP;bf967950-0de6-11d0-a285-00aa003049e2;bf967a9c-0de6-11d0-a285-00aa003049e2;{DELEGATE})"
+    + f"(OA;CIIO;WP;9a9a021e-4a5b-11d1-a9c3-0000f80367c1;bf967a9c-0de6-11d0-a285-00aa003049e2;{DELEGATE})"
+    + f"(OA;CIIO;RPWP;bf9679c0-0de6-11d0-a285-00aa003049e2;bf967a9c-0de6-11d0-a285-00aa003049e2;{DELEGATE})"
+)
+DACL_ONLY_DESCRIPTORS = {
+    "ou-dacl": (
+        f"D:AI{_OU_EXPLICIT}{_OU_INHERITED}",
+        "01000484000000000000000000000000140000000400ac0005000000060028000001000001000000709529006d24d011a76800aa"
+        "006e052901010000000000010000000000001400ff010f00010100000000000512000000000014009400020001010000000000050b"
+        "000000051a3c0010000000030000000042164cc020d011a76800aa006e0529ba7a96bfe60dd011a28500aa003049e201020000000000"
+        "05200000002a02000000121800040000000102000000000005200000002a020000",
+    ),
+    "ou-dacl-delegated": (
+        f"D:AI{_OU_EXPLICIT}{_DELEGATED}{_OU_INHERITED}",
+        "01000484000000000000000000000000140000000400a40310000000060028000001000001000000709529006d24d011a76800aa"
+        "006e052901010000000000010000000000001400ff010f00010100000000000512000000000014009400020001010000000000050b"
+        "0000000502380003000000010000008a558b7ba593f74aadcac017e67f10570105000000000005150000000100000002000000030000"
+        "0056040000050a480020000000030000004795e372187bd111adef00c04fd8d5cd8a558b7ba593f74aadcac017e67f105701050000"
+        "000000051500000001000000020000000300000056040000050a48002000000003000000507996bfe60dd011a28500aa003049e28a55"
+        "8b7ba593f74aadcac017e67f105701050000000000051500000001000000020000000300000056040000050a48002000000003000000"
+        "687a96bfe60dd011a28500aa003049e28a558b7ba593f74aadcac017e67f10570105000000000005150000000100000002000000030000"
+        "0056040000050a480020000000030000008847a6f30653d111a9c50000f80367c18a558b7ba593f74aadcac017e67f105701050000"
+        "000000051500000001000000020000000300000056040000050a4800200000000300000067981120041db74a9371cfc3d5df0afd8a55"
+        "8b7ba593f74aadcac017e67f105701050000000000051500000001000000020000000300000056040000050a48002000000003000000"
+        "d6ed8e8804ce40dfb462b8a50e41ba388a558b7ba593f74aadcac017e67f105701050000000000051500000001000000020000000300"
+        "0000560400000502380003000000010000009c7a96bfe60dd011a28500aa003049e20105000000000005150000000100000002000000"
+        "0300000056040000050a48002000000003000000507996bfe60dd011a28500aa003049e29c7a96bfe60dd011a28500aa003049e20105"
+        "0000000000051500000001000000020000000300000056040000050a480020000000030000001e029a9a5b4ad111a9c30000f80367c1"
+        "9c7a96bfe60dd011a28500aa003049e201050000000000051500000001000000020000000300000056040000050a4800300000000300"
+        "0000c07996bfe60dd011a28500aa003049e29c7a96bfe60dd011a28500aa003049e20105000000000005150000000100000002000000"
+        "0300000056040000051a3c0010000000030000000042164cc020d011a76800aa006e0529ba7a96bfe60dd011a28500aa003049e20102"
+        "000000000005200000002a02000000121800040000000102000000000005200000002a020000",
+    ),
+    # One ACE, both GUID fields exercised apart: ObjectType only.
+    "create-gmsa-only": (
+        f"D:(OA;CI;CCDC;{GMSA_CLASS};;{DELEGATE})",
+        "010004800000000000000000000000001400000004004000010000000502380003000000010000008a558b7ba593f74aadcac017e67f"
+        "105701050000000000051500000001000000020000000300000056040000",
+    ),
+}
+
+
+def dacl_blob(name: str) -> bytes:
+    return bytes.fromhex(DACL_ONLY_DESCRIPTORS[name][1])
+
+
+def delegated_aces() -> list[ObjectAce]:
+    sd = sd_from_bytes(dacl_blob("ou-dacl-delegated"))
+    assert sd.dacl is not None
+    return [ace for ace in sd.dacl.aces if isinstance(ace, ObjectAce) and ace.sid == DELEGATE]
+
+
+@pytest.mark.parametrize("name", sorted(DACL_ONLY_DESCRIPTORS))
+def test_dacl_only_descriptors_round_trip_as_samba_packs_them(name: str) -> None:
+    sddl, hex_blob = DACL_ONLY_DESCRIPTORS[name]
+    blob = bytes.fromhex(hex_blob)
+    sd = sd_from_bytes(blob)
+    assert (sd.owner, sd.group, sd.sacl) == (None, None, None)
+    assert sd_to_bytes(sd) == blob
+    assert to_sddl(blob) == sddl
+
+
+def test_delegation_object_aces_parse_field_by_field() -> None:
+    first, write_dns, *_rest = delegated_aces()
+    assert first == ObjectAce(ACCESS_ALLOWED_OBJECT_ACE_TYPE, CONTAINER_INHERIT_ACE, 0x3, DELEGATE, GMSA_CLASS, None)
+    assert write_dns == ObjectAce(
+        ACCESS_ALLOWED_OBJECT_ACE_TYPE,
+        CONTAINER_INHERIT_ACE | INHERIT_ONLY_ACE,
+        ADS_RIGHT_DS_WRITE_PROP,
+        DELEGATE,
+        "72e39547-7b18-11d1-adef-00c04fd8d5cd",
+        GMSA_CLASS,
+    )
+    assert ace_to_sddl(write_dns) == f"(OA;CIIO;WP;72e39547-7b18-11d1-adef-00c04fd8d5cd;{GMSA_CLASS};{DELEGATE})"
+
+
+def test_add_explicit_aces_puts_them_between_explicit_and_inherited_as_samba_packs_it() -> None:
+    sd = sd_from_bytes(dacl_blob("ou-dacl"))
+    dacl, added = add_explicit_aces(sd.dacl, delegated_aces())
+    assert added == delegated_aces()
+    assert sd_to_bytes(replace(sd, dacl=dacl)) == dacl_blob("ou-dacl-delegated")
+
+
+def test_add_explicit_aces_adds_nothing_twice() -> None:
+    sd = sd_from_bytes(dacl_blob("ou-dacl-delegated"))
+    dacl, added = add_explicit_aces(sd.dacl, delegated_aces() + delegated_aces()[:1])
+    assert added == []
+    assert dacl is sd.dacl
+
+
+def test_add_explicit_aces_does_not_count_an_inherited_copy() -> None:
+    ace = delegated_aces()[0]
+    inherited = replace(ace, flags=ace.flags | INHERITED_ACE)
+    dacl, added = add_explicit_aces(Acl(ACL_REVISION_DS, [inherited]), [ace])
+    assert added == [ace]
+    assert dacl.aces == [ace, inherited]
+
+
+def test_add_explicit_aces_raises_revision_2_for_object_aces() -> None:
+    dacl, _added = add_explicit_aces(Acl(ACL_REVISION, [_allow(ALICE)]), delegated_aces()[:1])
+    assert dacl.revision == ACL_REVISION_DS
+    assert dacl.aces == [_allow(ALICE), delegated_aces()[0]]
+
+
+def test_add_explicit_aces_to_no_dacl() -> None:
+    dacl, added = add_explicit_aces(None, delegated_aces()[:1])
+    assert sd_to_bytes(SecurityDescriptor(dacl=dacl, control=SE_SELF_RELATIVE)) == dacl_blob("create-gmsa-only")
+    assert added == delegated_aces()[:1]
+
+
+def test_add_explicit_aces_refuses_an_inherited_ace() -> None:
+    ace = delegated_aces()[0]
+    with pytest.raises(ValueError, match="INHERITED_ACE"):
+        add_explicit_aces(None, [replace(ace, flags=INHERITED_ACE)])
+
+
+def test_remove_explicit_aces_restores_the_bytes_before() -> None:
+    sd = sd_from_bytes(dacl_blob("ou-dacl-delegated"))
+    dacl, removed = remove_explicit_aces(sd.dacl, delegated_aces())
+    assert removed == delegated_aces()
+    assert sd_to_bytes(replace(sd, dacl=dacl)) == dacl_blob("ou-dacl")
+
+
+def test_remove_explicit_aces_keeps_inherited_and_other_trustees_aces() -> None:
+    ace = delegated_aces()[0]
+    inherited = replace(ace, flags=ace.flags | INHERITED_ACE)
+    other = replace(ace, sid=ALICE)
+    acl = Acl(ACL_REVISION_DS, [other, ace, inherited, ace])
+    dacl, removed = remove_explicit_aces(acl, [ace])
+    assert removed == [ace, ace]
+    assert dacl is not None
+    assert dacl.aces == [other, inherited]
+
+
+def test_remove_explicit_aces_changes_nothing_when_absent() -> None:
+    acl = Acl(ACL_REVISION_DS, [_allow(ALICE)])
+    assert remove_explicit_aces(acl, delegated_aces()) == (acl, [])
+    assert remove_explicit_aces(None, delegated_aces()) == (None, [])
