@@ -78,6 +78,14 @@ def send(client: Any, kind: ObjectKind, operation: Operation) -> None:
     except GmsaError as exc:
         if exc.details.get("result_code") == 50:
             exc.hint = permission_hint(kind, operation)
+        elif exc.details.get("result_code") == 19 and "modified as system" in exc.message:
+            # Samba enforces systemOnly on modify (MS-ADTS 3.1.1.5.3.2) for attributes Windows DCs let
+            # clients write, and it does not take the relax control over LDAP; an add is not checked.
+            exc.hint = (
+                f"This DC lets only itself change {', '.join(operation.changes)} of an existing object (Samba "
+                f"enforces systemOnly): give the value when the {kind.object_noun} is created, or change it on the "
+                "DC itself (samba-tool)."
+            )
         raise
 
 

@@ -55,7 +55,7 @@ ENCRYPTION_TYPES = tuple(ENCRYPTION_TYPE_BITS)
 DEFAULT_ENCRYPTION_TYPES = ["aes128", "aes256"]
 DEFAULT_PASSWORD_INTERVAL_DAYS = 30
 
-# Who may be allowed to retrieve the password: security principals that log on.
+# Who may be allowed to retrieve the password or to delegate: security principals that log on.
 ALLOWED_CLASSES = ("computer", "group", "user", GMSA_CLASS)
 
 
@@ -140,6 +140,15 @@ ROWS: tuple[Row, ...] = (
         default=lambda _n: DEFAULT_PASSWORD_INTERVAL_DAYS,
         create_only=True,
         validate=_validate_interval,
+    ),
+    Row(
+        "delegates",
+        "msDS-AllowedToActOnBehalfOfOtherIdentity",
+        list_option_spec(),
+        SID_DESCRIPTOR,
+        same=same_set,
+        list_key=str,
+        principals=Principals("sid", ALLOWED_CLASSES),
     ),
     Row("trusted_for_delegation", "userAccountControl", {"type": "bool"}, flag(UF_TRUSTED_FOR_DELEGATION)),
 )

@@ -243,3 +243,13 @@ def test_trusted_for_delegation_and_enabled_share_one_user_account_control_write
     changes = _one_modify(_plan(_entry(), trusted_for_delegation=True, enabled=False))
     assert changes == {"userAccountControl": [("replace", [str(0x1000 | 0x2 | 0x80000)])]}
     assert _plan(_entry(userAccountControl=[b"528384"]), trusted_for_delegation=True).operations == []
+
+
+def test_delegates_are_a_descriptor_of_allow_aces_as_windows_writes_them():
+    changes = _one_modify(_plan(_entry(), delegates={"add": ["Hosts"]}))
+    ((operation, (sd,)),) = changes["msDS-AllowedToActOnBehalfOfOtherIdentity"]
+    assert operation == "replace"
+    assert to_sddl(sd) == f"O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;{HOSTS.sid})"
+    entry = _entry(**{"msDS-AllowedToActOnBehalfOfOtherIdentity": [sd]})
+    assert _plan(entry, delegates={"set": [HOSTS.sid]}).operations == []
+    assert _plan(entry, delegates={"remove": ["Hosts"]}).after["delegates"] == []
