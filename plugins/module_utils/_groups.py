@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._adcodecs import TEXT, TEXTS, Codec, same_set_by, same_text
+from ._adcodecs import TEXT, TEXTS, Codec, same_set_by, same_text, same_text_ci
 from ._adobject import ADD_DELETE, ObjectKind, ObjectRequest, Principals, Row
 from ._adwrite import converge, plan_diff, plan_result
 from ._ldap import WKGUID_USERS
@@ -90,6 +90,9 @@ ROWS: tuple[Row, ...] = (
         principals=Principals("dn", MEMBER_CLASSES),
         write=ADD_DELETE,
         present=_sorted_dns,
+    ),
+    Row(
+        "managed_by", "managedBy", {"type": "str"}, TEXT, same=same_text_ci, principals=Principals("dn", MEMBER_CLASSES)
     ),
 )
 

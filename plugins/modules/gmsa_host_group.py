@@ -64,9 +64,17 @@ options:
           - Cannot be combined with O(members.add) or O(members.remove).
         type: list
         elements: str
+  managed_by:
+    description:
+      - The user or group that manages the group (C(managedBy)), by name (a computer also as C(NAME$)), DN or SID,
+        as microsoft.ad's C(group) takes it. Stored as the manager's DN.
+      - An empty string removes the manager. Left alone when omitted. A principal that does not exist follows
+        O(lookup_failure_action).
+    type: str
   lookup_failure_action:
     description:
-      - What to do when a member in O(members.add) or O(members.set) does not exist.
+      - What to do when a member in O(members.add) or O(members.set), or the O(managed_by) principal, does not
+        exist.
       - V(fail) fails the task before anything changes; V(warn) skips it with a warning; V(ignore) skips it.
     type: str
     choices: [fail, warn, ignore]
@@ -171,6 +179,11 @@ members_removed:
   returned: when state is present
   type: list
   elements: str
+managed_by:
+  description: The DN of the group's manager (C(managedBy)); None when it has none.
+  returned: when state is present
+  type: str
+  sample: CN=Container Admins,CN=Users,DC=contoso,DC=com
 ldap_operations:
   description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
   returned: always
