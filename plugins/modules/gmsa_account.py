@@ -148,9 +148,11 @@ options:
     type: str
   path:
     description:
-      - The DN of the container or OU to create the account in. Defaults to the domain's Managed Service Accounts
-        container, found through its well-known GUID.
-      - Only used when the account is created; the module does not move an existing account (it warns).
+      - The DN of the container or OU the account is in. A new account is created there; an existing account
+        elsewhere is moved there (LDAP Modify DN, as C(Move-ADObject) does; its name, SID and attributes stay),
+        which costs one more write.
+      - Defaults to the domain's Managed Service Accounts container, found through its well-known GUID, when the
+        account is created; left alone on an existing account when omitted.
     type: str
   description:
     description: The account's description. An empty string removes it.
@@ -445,6 +447,7 @@ ldap_operations:
   description:
     - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
     - A converged task costs 3 searches for the domain facts, 1 for the accounts and 1 for the principals.
+    - A move (O(path)) is counted as one C(modify).
   returned: always
   type: dict
   sample: {"search": 5, "add": 0, "modify": 0, "delete": 0}
@@ -480,8 +483,8 @@ def requests_from_params(params: dict) -> list[ObjectRequest]:
         for option in ACCOUNT_OPTIONS:
             value = entry.get(option)
             values[option] = params[option] if value is None else value
-        state, path = values.pop("state"), values.pop("path")
-        requests.append(ObjectRequest(entry["name"], state, values, path))
+        state = values.pop("state")
+        requests.append(ObjectRequest(entry["name"], state, values))
     return validate_requests(GMSA, requests)
 
 

@@ -26,10 +26,11 @@ options:
     required: true
   path:
     description:
-      - The DN of the container or OU to create the group in.
-      - Defaults to the domain's Users container, found through its well-known GUID.
-      - Only used when the group is created; the module does not move an existing group (it warns when the group
-        is elsewhere).
+      - The DN of the container or OU the group is in. A new group is created there; an existing group elsewhere is
+        moved there (LDAP Modify DN, as C(Move-ADObject) does; its name, SID and members stay), which costs one more
+        write, counted as a C(modify) in RV(ldap_operations).
+      - Defaults to the domain's Users container, found through its well-known GUID, when the group is created;
+        left alone on an existing group when omitted.
     type: str
   scope:
     description:
@@ -199,10 +200,9 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals imp
 
 
 def argument_spec() -> dict:
-    """The group table's rows, plus name, path, state and lookup_failure_action."""
+    """The group table's rows, plus name, state and lookup_failure_action."""
     spec = {
         "name": {"type": "str", "required": True},
-        "path": {"type": "str"},
         "lookup_failure_action": {"type": "str", "choices": list(LOOKUP_FAILURE_ACTIONS), "default": "fail"},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     }
@@ -215,7 +215,7 @@ def main() -> None:
     params = module.params
     options = {row.option: params[row.option] for row in HOST_GROUP.rows}
     try:
-        request = validate_request(HOST_GROUP, ObjectRequest(params["name"], params["state"], options, params["path"]))
+        request = validate_request(HOST_GROUP, ObjectRequest(params["name"], params["state"], options))
     except GmsaError as exc:
         exc.fail(module)
         return

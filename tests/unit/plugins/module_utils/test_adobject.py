@@ -22,6 +22,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject impor
     Principals,
     Row,
     plan_object,
+    rdn_of,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._adwrite import (
     PLACEHOLDER,
@@ -179,3 +180,11 @@ def test_a_systemonly_refusal_says_to_give_the_value_on_creation():
     with pytest.raises(GmsaError) as other:
         send(RefusingClient("LDAP modify failed: constraintViolation (19).", 19), THING, operation)
     assert other.value.hint == "generic advice"
+
+
+@pytest.mark.parametrize(
+    ("dn", "rdn"),
+    [("CN=Doe\\, John,OU=People,DC=x", "CN=Doe\\, John"), ("CN=T1,OU=Things,DC=x", "CN=T1"), ("DC=x", "DC=x")],
+)
+def test_rdn_of(dn, rdn):
+    assert rdn_of(dn) == rdn
