@@ -209,8 +209,11 @@ def spn(
 
     Form ``<service class>/<host>[:<port>][/<service name>]`` with no empty part and no white space; a
     numeric port is 1-65535 (SQL Server's ``MSSQLSvc/host:instance`` puts a name there, so a non-numeric
-    part is kept). Sources: MS-ADTS 2.2.21 / 5.1.1.4 (SPN syntax as the DC checks it on
-    servicePrincipalName writes); "Name Formats for Unique SPNs" (learn.microsoft.com windows/win32/ad).
+    part is an instance name, as MS-ADTS distinguishes them). Sources: MS-ADTS 2.2.21 (SPN syntax:
+    ``serviceclass "/" hostname [":"port | ":"instancename] ["/" servicename]``); "Name Formats for Unique
+    SPNs" (learn.microsoft.com windows/win32/ad). The tighter rules of the validated write (MS-ADTS
+    3.1.1.5.3.1.1.4: two parts, host one of the account's own names) bind only writers without Write
+    Property on servicePrincipalName, so they are not applied here.
     """
     text = _string(value, what, option, error, "Give an SPN such as host/WebApp01.")
     match = _SPN.fullmatch(text)
