@@ -5,10 +5,10 @@
 An :class:`ObjectKind` says what an object is (its class, the container new ones go to by well-known GUID, its
 name rule, the permission a write needs) and carries its table: one :class:`Row` per module option, with the
 option's argument spec, its LDAP attribute, a codec (``_adcodecs``), a comparison, a create default and, where
-AD needs it, a multi-step write (a group's scope goes through universal).
+AD needs it, a multi-step write (a group's scope goes through universal) or a move (``path``: LDAP Modify DN).
 
 :func:`plan_object` is pure: the object's current entry (None: it does not exist) and what the task asks for
-go in; the exact LDAP operations come out (an add, modifies in order, or a delete), with the option
+go in; the exact LDAP operations come out (an add, a move, modifies in order, or a delete), with the option
 values before and after. ``_adwrite`` runs the operations and builds results; ``_lookup`` finds the entries.
 Adding an option is one row here plus its documentation; ``tests/unit`` holds the docs against the table.
 """
@@ -22,12 +22,12 @@ from typing import Any, Callable
 
 from ._adcodecs import Codec
 from ._errors import GmsaError, ValidationError
-from ._ldap import Entry, escape_dn_value
+from ._ldap import Entry, dn_is_valid, escape_dn_value
 from ._listopts import apply_list_option, is_given, list_changes
-from ._principals import PRINCIPAL_CLASSES, PrincipalIndex, identity_kind, resolve
+from ._principals import PRINCIPAL_CLASSES, PrincipalIndex, identity_kind, parent_dn, resolve
 from ._sid import normalize_sid
 
-REPLACE, ADD_DELETE = "replace", "add_delete"
+REPLACE, ADD_DELETE, MOVE = "replace", "add_delete", "move"
 ADD, MODIFY, DELETE = "add", "modify", "delete"
 
 
@@ -56,9 +56,9 @@ class Row:
 
     ``list_key`` makes it an ``{add, remove, set}`` option whose elements compare through the key;
     ``normalize`` puts a wanted value in canonical form; ``steps(current, wanted)`` lists the values to write in
-    order when AD refuses the direct change (the last is the wanted one); ``write`` is ``replace`` or
-    ``add_delete`` (only the values that change, as group membership must be written); ``validate`` checks the
-    task's value before any LDAP call.
+    order when AD refuses the direct change (the last is the wanted one); ``write`` is ``replace``,
+    ``add_delete`` (only the values that change, as group membership must be written) or ``move`` (the row is
+    the object's container, ``attribute`` unused); ``validate`` checks the task's value before any LDAP call.
     """
 
     option: str
@@ -78,6 +78,8 @@ class Row:
     present: Callable[[Any], Any] | None = None
 
     def read(self, entry: Entry) -> Any:
+        if self.write == MOVE:
+            return parent_dn(entry.dn)
         return self.codec.decode(entry.values(self.attribute))
 
     def given(self, value: Any) -> bool:
@@ -115,7 +117,7 @@ class ObjectKind:
     @property
     def attributes(self) -> list[str]:
         """What a lookup reads for this kind: every row's attribute and the identity attributes."""
-        names = [row.attribute for row in self.rows]
+        names = [row.attribute for row in self.rows if row.write != MOVE]
         return list(dict.fromkeys([*names, *self.identity_attributes]))
 
     def container(self, domain: Any) -> str:
@@ -137,13 +139,11 @@ class ObjectKind:
 
 @dataclass
 class ObjectRequest:
-    """One object as the task wants it: option -> value as given (None, or an empty list option: not managed);
-    ``path`` is the container a new object is created in (default: the kind's)."""
+    """One object as the task wants it: option -> value as given (None, or an empty list option: not managed)."""
 
     name: str
     state: str = "present"
     options: dict[str, Any] = field(default_factory=dict)
-    path: str | None = None
 
 
 def validate_request(kind: ObjectKind, request: ObjectRequest) -> ObjectRequest:
@@ -167,18 +167,33 @@ def validate_requests(kind: ObjectKind, requests: list[ObjectRequest], option: s
     return requests
 
 
+def validate_dn(option: str) -> Callable[[Any], None]:
+    """A row validator: the value is a DN (RFC 4514)."""
+
+    def check(value: Any) -> None:
+        if not isinstance(value, str) or "=" not in value or not dn_is_valid(value):
+            raise ValidationError(
+                f"{option} {value!r} is not a distinguished name.",
+                hint="Give the DN of a container or OU, such as OU=Container Hosts,DC=contoso,DC=com.",
+                option=option,
+            )
+
+    return check
+
+
 # -- the plan ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Operation:
-    """One LDAP operation: ``add`` (``attributes``), ``modify`` (``changes``: attribute -> [(op, values)]) or
-    ``delete``."""
+    """One LDAP operation: ``add`` (``attributes``), ``modify`` (``changes``: attribute -> [(op, values)]),
+    ``move`` (Modify DN to ``new_parent``, RFC 4511 4.9, the RDN kept) or ``delete``."""
 
     kind: str
     dn: str
     attributes: Mapping[str, list[Any]] = field(default_factory=dict)
     changes: Mapping[str, list[tuple[str, list[Any]]]] = field(default_factory=dict)
+    new_parent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +238,12 @@ class ObjectPlan:
             return [], []
         key = self.kind.row(option).list_key or (lambda v: v)
         return list_changes(self.before.get(option) or [], self.after.get(option) or [], key=key)
+
+
+def rdn_of(dn: str) -> str:
+    """The first RDN of ``dn``, escaped as in ``dn`` (``CN=Doe\\, John`` of ``CN=Doe\\, John,OU=People,DC=x``)."""
+    parent = parent_dn(dn)
+    return dn[: len(dn) - len(parent) - 1] if parent else dn
 
 
 def _store(row: Row, principals: list[Any]) -> list[str]:
@@ -295,7 +316,7 @@ def _plan_create(kind: ObjectKind, request: ObjectRequest, ctx: PlanContext) -> 
     creation = Creation(request.name, ctx.domain, kind.container(ctx.domain), {})
     attributes: dict[str, list[Any]] = {attr: list(values) for attr, values in kind.create_attributes.items()}
     attributes["sAMAccountName"] = [request.name + kind.suffix]
-    container = request.path or creation.container
+    container = creation.container
     for row in kind.rows:
         given = request.options.get(row.option)
         default = row.default(creation) if row.default else None
@@ -306,6 +327,9 @@ def _plan_create(kind: ObjectKind, request: ObjectRequest, ctx: PlanContext) -> 
         else:
             continue
         creation.values[row.option] = value
+        if row.write == MOVE:
+            container = value
+            continue
         values = row.codec.encode(value, _as_bytes(attributes.get(row.attribute, [])))
         if values:
             attributes[row.attribute] = values
@@ -326,6 +350,7 @@ def _plan_change(kind: ObjectKind, entry: Entry, request: ObjectRequest, ctx: Pl
     pending: dict[str, list[bytes]] = {}
     changes: dict[str, list[tuple[str, list[Any]]]] = {}
     intermediate: list[dict[str, list[tuple[str, list[Any]]]]] = []
+    new_parent = None
     for row in kind.rows:
         given = request.options.get(row.option)
         if not row.given(given):
@@ -344,6 +369,9 @@ def _plan_change(kind: ObjectKind, entry: Entry, request: ObjectRequest, ctx: Pl
             )
         after[row.option] = wanted
         changed.append(row.option)
+        if row.write == MOVE:
+            new_parent = wanted
+            continue
         values_now = pending.get(row.attribute, entry.values(row.attribute))
         for step in (row.steps(current, wanted) if row.steps else [wanted])[:-1]:
             intermediate.append({row.attribute: [(REPLACE, row.codec.encode(step, values_now))]})
@@ -355,7 +383,12 @@ def _plan_change(kind: ObjectKind, entry: Entry, request: ObjectRequest, ctx: Pl
             values = row.codec.encode(wanted, values_now)
             changes[row.attribute] = [(REPLACE, values)]
             pending[row.attribute] = _as_bytes(values)
-    operations = [Operation(MODIFY, entry.dn, changes=step) for step in intermediate]
+    dn = entry.dn
+    operations = []
+    if new_parent is not None:
+        operations.append(Operation(MOVE, dn, new_parent=new_parent))
+        dn = f"{rdn_of(dn)},{new_parent}"
+    operations += [Operation(MODIFY, dn, changes=step) for step in intermediate]
     if changes:
-        operations.append(Operation(MODIFY, entry.dn, changes=changes))
-    return ObjectPlan(kind, request, entry, entry.dn, operations, before, after, changed)
+        operations.append(Operation(MODIFY, dn, changes=changes))
+    return ObjectPlan(kind, request, entry, dn, operations, before, after, changed)

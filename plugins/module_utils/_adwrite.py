@@ -5,7 +5,7 @@
 ``converge`` costs a fixed number of searches whatever the number of objects: one ``_lookup`` search for every
 object of the task, one ``_principals`` search for every principal the task names or the objects already
 name by SID (none when there are none), and, after writes, one search reading back what the DC assigned to
-new objects. Then one operation per planned LDAP operation (``_adobject.plan_object``): an add, one
+new objects. Then one operation per planned LDAP operation (``_adobject.plan_object``): an add, a move, one
 modify carrying every attribute change (plus one per intermediate step AD requires), or a delete; nothing for
 a converged object. Every check runs before the first write, so a task that fails for bad input changes
 nothing.
@@ -21,6 +21,7 @@ from ._adobject import (
     ADD,
     DELETE,
     MODIFY,
+    MOVE,
     ObjectKind,
     ObjectPlan,
     ObjectRequest,
@@ -28,6 +29,7 @@ from ._adobject import (
     PlanContext,
     Row,
     plan_object,
+    rdn_of,
 )
 from ._errors import GmsaError
 from ._ldap import Entry
@@ -37,6 +39,13 @@ from ._principals import PrincipalIndex, lookup_principals, parent_dn
 from ._sid import guid_from_bytes, sid_from_bytes
 
 PLACEHOLDER = "(assigned by the domain controller on creation)"
+
+# LDAP result codes (RFC 4511 4.1.9) a Modify DN can end with, and what to do.
+_MOVE_ADVICE = {
+    32: "The target container does not exist: check path.",
+    53: "The DC refused to move the object (a system object, or a move to another domain).",
+    68: "An object with this name already exists in the target container.",
+}
 
 
 def find(
@@ -53,6 +62,38 @@ def find(
 # -- the executor -------------------------------------------------------------------------------------------
 
 
+def move_entry(client: Any, dn: str, new_parent: str) -> None:
+    """LDAP Modify DN of ``dn`` to ``new_parent``, its RDN kept (RFC 4511 4.9); counted as one ``modify``.
+
+    Uses ``client.move(dn, new_parent)`` when the client has it. ``LdapClient`` has no such method yet (its
+    layer is being split by concern), so until then the request goes through its ldap3 connection here.
+    """
+    move = getattr(client, "move", None)
+    if callable(move):
+        move(dn, new_parent)
+        return
+    connection = client._conn
+    client.operations["modify"] += 1
+    try:
+        ok = connection.modify_dn(dn, rdn_of(dn), delete_old_dn=True, new_superior=new_parent)
+    except Exception as exc:  # ldap3 raises several types for a lost connection
+        raise GmsaError(
+            f"LDAP modify DN of {dn} failed: {exc}.", hint="Reconnect and run the task again.", dn=dn
+        ) from None
+    if not ok:
+        result = connection.result
+        code = result.get("result")
+        message = (result.get("message") or "").strip()
+        text = f"LDAP modify DN of {dn} to {new_parent} failed: {result.get('description')} ({code})."
+        raise GmsaError(
+            text + (f" Server says: {message}" if message else ""),
+            hint=_MOVE_ADVICE.get(code),
+            result=result.get("description"),
+            result_code=code,
+            dn=dn,
+        )
+
+
 def permission_hint(kind: ObjectKind, operation: Operation) -> str:
     """What the bind account lacks when the DC answers insufficientAccessRights (50) to ``operation``."""
     container, name = parent_dn(operation.dn), kind.permission_name
@@ -63,6 +104,11 @@ def permission_hint(kind: ObjectKind, operation: Operation) -> str:
         )
     if operation.kind == DELETE:
         return f"The bind account needs the 'Delete {name} objects' permission on {container}."
+    if operation.kind == MOVE:
+        return (
+            f"Moving needs the 'Delete {name} objects' permission on {container} and the 'Create {name} objects' "
+            f"permission on {operation.new_parent}."
+        )
     return f"The bind account needs permission to write {', '.join(operation.changes)} on {operation.dn}."
 
 
@@ -73,11 +119,21 @@ def send(client: Any, kind: ObjectKind, operation: Operation) -> None:
             client.add(operation.dn, kind.object_class, dict(operation.attributes))
         elif operation.kind == MODIFY:
             client.modify(operation.dn, dict(operation.changes))
+        elif operation.kind == MOVE:
+            move_entry(client, operation.dn, operation.new_parent or "")
         else:
             client.delete(operation.dn)
     except GmsaError as exc:
         if exc.details.get("result_code") == 50:
             exc.hint = permission_hint(kind, operation)
+        elif exc.details.get("result_code") == 19 and "modified as system" in exc.message:
+            # Samba enforces systemOnly on modify (MS-ADTS 3.1.1.5.3.2) for attributes Windows DCs let
+            # clients write, and it does not take the relax control over LDAP; an add is not checked.
+            exc.hint = (
+                f"This DC lets only itself change {', '.join(operation.changes)} of an existing object (Samba "
+                f"enforces systemOnly): give the value when the {kind.object_noun} is created, or change it on the "
+                "DC itself (samba-tool)."
+            )
         raise
 
 

@@ -7,7 +7,7 @@ accounts up, plans and writes them. ``converge_accounts`` adds what only gMSAs n
 a usable KDS root key when an account is created (one search) and no duplicate SPN (one search of the forest
 root and domain naming contexts, ``_spn``, only when SPNs are added). A converged task costs one search for
 all accounts and one for the principals; each changed account costs one write (an add, a modify carrying every
-change, or a delete).
+change, or a delete) plus one Modify DN when it moves.
 """
 
 from __future__ import annotations
@@ -28,14 +28,14 @@ from ._adcodecs import (
     same_text,
     same_text_ci,
 )
-from ._adobject import Creation, ObjectKind, ObjectPlan, ObjectRequest, Operation, Principals, Row
+from ._adobject import MOVE, Creation, ObjectKind, ObjectPlan, ObjectRequest, Operation, Principals, Row, validate_dn
 from ._adwrite import converge, describe_entry, find, plan_diff, plan_result, principal_sids
 from ._errors import GmsaError, ValidationError
 from ._kds import iso as iso_time
 from ._kds import managed_password_key_id, preferred_key, read_root_keys
 from ._ldap import WKGUID_MANAGED_SERVICE_ACCOUNTS, Entry
 from ._listopts import list_option_spec
-from ._principals import lookup_principals, parent_dn
+from ._principals import lookup_principals
 from ._rules import dns_name, gmsa_name
 from ._rules import spn as spn_rule
 from ._spn import SpnClaim, check_new_spns, required_spns
@@ -55,7 +55,7 @@ ENCRYPTION_TYPES = tuple(ENCRYPTION_TYPE_BITS)
 DEFAULT_ENCRYPTION_TYPES = ["aes128", "aes256"]
 DEFAULT_PASSWORD_INTERVAL_DAYS = 30
 
-# Who may be allowed to retrieve the password: security principals that log on.
+# Who may be allowed to retrieve the password or to delegate: security principals that log on.
 ALLOWED_CLASSES = ("computer", "group", "user", GMSA_CLASS)
 
 
@@ -100,6 +100,17 @@ ROWS: tuple[Row, ...] = (
         default=lambda new: f"{new.name}.{new.domain.dns_name}",
         validate=_validate_dns_hostname,
     ),
+    Row(
+        "path",
+        "",
+        {"type": "str"},
+        TEXT,
+        same=same_text_ci,
+        default=lambda new: new.container,
+        write=MOVE,
+        validate=validate_dn("path"),
+        returned=False,
+    ),
     Row("description", "description", {"type": "str"}, TEXT, same=same_text, normalize=lambda v: v or None),
     Row("enabled", "userAccountControl", {"type": "bool"}, flag(UF_ACCOUNTDISABLE, True), default=lambda _n: True),
     Row(
@@ -141,6 +152,15 @@ ROWS: tuple[Row, ...] = (
         create_only=True,
         validate=_validate_interval,
     ),
+    Row(
+        "delegates",
+        "msDS-AllowedToActOnBehalfOfOtherIdentity",
+        list_option_spec(),
+        SID_DESCRIPTOR,
+        same=same_set,
+        list_key=str,
+        principals=Principals("sid", ALLOWED_CLASSES),
+    ),
     Row("trusted_for_delegation", "userAccountControl", {"type": "bool"}, flag(UF_TRUSTED_FOR_DELEGATION)),
 )
 
@@ -161,7 +181,6 @@ GMSA = ObjectKind(
 # The options one account takes, at the top level (with name) and in each accounts entry.
 ACCOUNT_OPTIONS: dict[str, dict[str, Any]] = {
     "state": {"type": "str", "choices": ["present", "absent"]},
-    "path": {"type": "str"},
     **{row.option: dict(row.spec) for row in ROWS},
 }
 
@@ -247,12 +266,6 @@ def converge_accounts(
     diffs = [{"name": p.request.name, **plan_diff(p, outcome.index)} for p in outcome.plans if p.changed]
     warnings = list(outcome.warnings)
     for plan in outcome.plans:
-        path = plan.request.path if plan.request.state == "present" else None
-        if plan.entry is not None and path and parent_dn(plan.entry.dn).lower() != path.lower():
-            warnings.append(
-                f"gMSA {plan.request.name} is in {parent_dn(plan.entry.dn)}, not in path {path}; "
-                "this module does not move accounts."
-            )
         if plan.entry is not None and plan.request.state == "present" and not plan.after["enabled"]:
             warnings.append(
                 f"gMSA {plan.request.name} is disabled, so it cannot obtain Kerberos tickets (samba-tool creates "

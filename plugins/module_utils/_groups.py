@@ -13,12 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._adcodecs import TEXT, TEXTS, Codec, same_set_by, same_text
-from ._adobject import ADD_DELETE, ObjectKind, ObjectRequest, Principals, Row
+from ._adcodecs import TEXT, TEXTS, Codec, same_set_by, same_text, same_text_ci
+from ._adobject import ADD_DELETE, MOVE, ObjectKind, ObjectRequest, Principals, Row, validate_dn
 from ._adwrite import converge, plan_diff, plan_result
 from ._ldap import WKGUID_USERS
 from ._listopts import list_option_spec
-from ._principals import parent_dn
 from ._rules import group_name
 
 # groupType bits (MS-ADTS 2.2.13 / MS-SAMR 2.2.1.11): scope, plus the security bit; always a security group.
@@ -72,6 +71,17 @@ def _sorted_dns(values: list[str] | None) -> list[str]:
 
 ROWS: tuple[Row, ...] = (
     Row(
+        "path",
+        "",
+        {"type": "str"},
+        TEXT,
+        same=same_text_ci,
+        default=lambda new: new.container,
+        write=MOVE,
+        validate=validate_dn("path"),
+        returned=False,
+    ),
+    Row(
         "scope",
         "groupType",
         {"type": "str", "choices": list(GROUP_SCOPES)},
@@ -90,6 +100,9 @@ ROWS: tuple[Row, ...] = (
         principals=Principals("dn", MEMBER_CLASSES),
         write=ADD_DELETE,
         present=_sorted_dns,
+    ),
+    Row(
+        "managed_by", "managedBy", {"type": "str"}, TEXT, same=same_text_ci, principals=Principals("dn", MEMBER_CLASSES)
     ),
 )
 
@@ -124,11 +137,6 @@ def ensure_group(client: Any, request: ObjectRequest, lookup_failure_action: str
         added, removed = plan.list_changes("members")
         result.update(members_added=added, members_removed=removed)
         entry = plan.entry
-        if entry is not None and request.path and parent_dn(entry.dn).lower() != request.path.lower():
-            warnings.append(
-                f"Group {request.name} is in {parent_dn(entry.dn)}, not in path {request.path}; "
-                "this module does not move groups."
-            )
         if entry is not None and not is_security_group(entry.integer("groupType")):
             warnings.append(
                 f"{request.name} is a distribution group; a distribution group cannot grant access to a gMSA password."

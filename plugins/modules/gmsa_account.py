@@ -115,6 +115,22 @@ options:
       managed_password_interval_days:
         description: As O(managed_password_interval_days).
         type: int
+      delegates:
+        description: As O(delegates).
+        type: dict
+        suboptions:
+          add:
+            description: Principals to allow.
+            type: list
+            elements: str
+          remove:
+            description: Principals to disallow.
+            type: list
+            elements: str
+          set:
+            description: The exact list of principals.
+            type: list
+            elements: str
       trusted_for_delegation:
         description: As O(trusted_for_delegation).
         type: bool
@@ -132,9 +148,11 @@ options:
     type: str
   path:
     description:
-      - The DN of the container or OU to create the account in. Defaults to the domain's Managed Service Accounts
-        container, found through its well-known GUID.
-      - Only used when the account is created; the module does not move an existing account (it warns).
+      - The DN of the container or OU the account is in. A new account is created there; an existing account
+        elsewhere is moved there (LDAP Modify DN, as C(Move-ADObject) does; its name, SID and attributes stay),
+        which costs one more write.
+      - Defaults to the domain's Managed Service Accounts container, found through its well-known GUID, when the
+        account is created; left alone on an existing account when omitted.
     type: str
   description:
     description: The account's description. An empty string removes it.
@@ -226,18 +244,46 @@ options:
       - AD accepts it only at creation. When it differs on an existing account the task fails, naming the current
         value, instead of pretending; omit it for existing accounts, or re-create the account to change it.
     type: int
+  delegates:
+    description:
+      - The principals whose services may act on behalf of other users when they authenticate to services that run
+        as this account (resource-based constrained delegation, C(PrincipalsAllowedToDelegateToAccount)), as
+        microsoft.ad's C(service_account) takes them - computers, gMSAs, users or groups, each by name (a computer
+        also as C(NAME$)), DN or SID.
+      - Stored in C(msDS-AllowedToActOnBehalfOfOtherIdentity) as a security descriptor with one allow ACE per
+        principal, as Windows writes it. Only those ACEs are managed; other ACEs are kept.
+      - A highly sensitive setting - each principal can impersonate any user to this account's services.
+      - Principals that do not exist follow O(lookup_failure_action), except in O(delegates.remove).
+      - Left alone when omitted. O(delegates.set=[]) leaves no principal allowed.
+      - Samba domain controllers refuse changes of this attribute on an existing account over LDAP (they enforce its
+        C(systemOnly) flag, Windows DCs do not); there, give O(delegates) when the account is created, or use
+        C(samba-tool delegation) on the DC.
+    type: dict
+    suboptions:
+      add:
+        description: Principals to allow; others stay.
+        type: list
+        elements: str
+      remove:
+        description: Principals to disallow; others stay.
+        type: list
+        elements: str
+      set:
+        description: The exact list of principals. Cannot be combined with O(delegates.add) or O(delegates.remove).
+        type: list
+        elements: str
   trusted_for_delegation:
     description:
       - Whether the account is trusted for unconstrained Kerberos delegation (the C(TRUSTED_FOR_DELEGATION) bit of
         C(userAccountControl)), as C(Set-ADServiceAccount -TrustedForDelegation) sets it.
       - Services running as the account then receive forwardable tickets of every user who authenticates to them
-        and can act as those users anywhere; prefer resource-based constrained delegation.
+        and can act as those users anywhere; prefer O(delegates) (resource-based constrained delegation).
       - Setting it needs the C(SeEnableDelegationPrivilege) user right (Domain Admins have it). Left alone when
         omitted; a new account is not trusted.
     type: bool
   lookup_failure_action:
     description:
-      - What to do when a principal in O(allowed_to_retrieve_password) does not exist.
+      - What to do when a principal in O(allowed_to_retrieve_password) or O(delegates) does not exist.
       - V(fail) fails the task before anything changes; V(warn) skips it with a warning; V(ignore) skips it.
     type: str
     choices: [fail, warn, ignore]
@@ -368,6 +414,19 @@ managed_password_interval_days:
   returned: with O(name) and state present
   type: int
   sample: 30
+delegates:
+  description: The principals allowed to delegate to the account, each with its name (None when no object has the SID).
+  returned: with O(name) and state present
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The principal's C(sAMAccountName).
+      type: str
+    sid:
+      description: The principal's SID.
+      type: str
+  sample: [{"name": "WebProxy01$", "sid": "S-1-5-21-2092021672-4292731899-1378885424-1107"}]
 trusted_for_delegation:
   description: Whether the account is trusted for unconstrained Kerberos delegation.
   returned: with O(name) and state present
@@ -398,6 +457,7 @@ ldap_operations:
   description:
     - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
     - A converged task costs 3 searches for the domain facts, 1 for the accounts and 1 for the principals.
+    - A move (O(path)) is counted as one C(modify).
   returned: always
   type: dict
   sample: {"search": 5, "add": 0, "modify": 0, "delete": 0}
@@ -433,8 +493,8 @@ def requests_from_params(params: dict) -> list[ObjectRequest]:
         for option in ACCOUNT_OPTIONS:
             value = entry.get(option)
             values[option] = params[option] if value is None else value
-        state, path = values.pop("state"), values.pop("path")
-        requests.append(ObjectRequest(entry["name"], state, values, path))
+        state = values.pop("state")
+        requests.append(ObjectRequest(entry["name"], state, values))
     return validate_requests(GMSA, requests)
 
 

@@ -100,6 +100,11 @@ accounts:
     managed_password_id:
       description: The GUID of the KDS root key the current password derives from (from C(msDS-ManagedPasswordId)).
       type: str
+    delegates:
+      description: The principals allowed to delegate to the account (C(msDS-AllowedToActOnBehalfOfOtherIdentity)),
+        each as C(name) and C(sid).
+      type: list
+      elements: dict
     trusted_for_delegation:
       description: Whether the account is trusted for unconstrained Kerberos delegation (C(userAccountControl)).
       type: bool

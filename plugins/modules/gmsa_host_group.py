@@ -26,10 +26,11 @@ options:
     required: true
   path:
     description:
-      - The DN of the container or OU to create the group in.
-      - Defaults to the domain's Users container, found through its well-known GUID.
-      - Only used when the group is created; the module does not move an existing group (it warns when the group
-        is elsewhere).
+      - The DN of the container or OU the group is in. A new group is created there; an existing group elsewhere is
+        moved there (LDAP Modify DN, as C(Move-ADObject) does; its name, SID and members stay), which costs one more
+        write, counted as a C(modify) in RV(ldap_operations).
+      - Defaults to the domain's Users container, found through its well-known GUID, when the group is created;
+        left alone on an existing group when omitted.
     type: str
   scope:
     description:
@@ -64,9 +65,17 @@ options:
           - Cannot be combined with O(members.add) or O(members.remove).
         type: list
         elements: str
+  managed_by:
+    description:
+      - The user or group that manages the group (C(managedBy)), by name (a computer also as C(NAME$)), DN or SID,
+        as microsoft.ad's C(group) takes it. Stored as the manager's DN.
+      - An empty string removes the manager. Left alone when omitted. A principal that does not exist follows
+        O(lookup_failure_action).
+    type: str
   lookup_failure_action:
     description:
-      - What to do when a member in O(members.add) or O(members.set) does not exist.
+      - What to do when a member in O(members.add) or O(members.set), or the O(managed_by) principal, does not
+        exist.
       - V(fail) fails the task before anything changes; V(warn) skips it with a warning; V(ignore) skips it.
     type: str
     choices: [fail, warn, ignore]
@@ -182,6 +191,11 @@ ldap_server:
   returned: when a domain controller answered
   type: str
   sample: dc1.contoso.com
+managed_by:
+  description: The DN of the group's manager (C(managedBy)); None when it has none.
+  returned: when state is present
+  type: str
+  sample: CN=Container Admins,CN=Users,DC=contoso,DC=com
 ldap_operations:
   description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
   returned: always
@@ -197,10 +211,9 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals imp
 
 
 def argument_spec() -> dict:
-    """The group table's rows, plus name, path, state and lookup_failure_action."""
+    """The group table's rows, plus name, state and lookup_failure_action."""
     spec = {
         "name": {"type": "str", "required": True},
-        "path": {"type": "str"},
         "lookup_failure_action": {"type": "str", "choices": list(LOOKUP_FAILURE_ACTIONS), "default": "fail"},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     }
@@ -213,7 +226,7 @@ def main() -> None:
     params = module.params
     options = {row.option: params[row.option] for row in HOST_GROUP.rows}
     try:
-        request = validate_request(HOST_GROUP, ObjectRequest(params["name"], params["state"], options, params["path"]))
+        request = validate_request(HOST_GROUP, ObjectRequest(params["name"], params["state"], options))
     except GmsaError as exc:
         exc.fail(module)
         return

@@ -22,12 +22,14 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject impor
     Principals,
     Row,
     plan_object,
+    rdn_of,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._adwrite import (
     PLACEHOLDER,
     permission_hint,
     plan_diff,
     plan_result,
+    send,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import DomainInfo, Entry
@@ -154,3 +156,35 @@ def test_the_name_taken_by_another_class_and_the_permission_hints():
     assert "'Create Thing objects' permission on OU=Things,DC=x" in permission_hint(THING, add)
     (modify,) = plan(thing(), label="y", on=False).operations
     assert permission_hint(THING, modify) == f"The bind account needs permission to write label, flags on {thing().dn}."
+
+
+class RefusingClient:
+    """Answers every write as a DC that refuses it does (the GmsaError LdapClient raises)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        self.error = GmsaError(message, hint="generic advice", result_code=code)
+
+    def modify(self, dn: str, changes: object) -> None:
+        raise self.error
+
+
+def test_a_systemonly_refusal_says_to_give_the_value_on_creation():
+    (operation,) = plan(thing(), label="y").operations
+    refusal = (
+        "LDAP modify failed: constraintViolation (19). Server says: attribute 'label' can only be modified as system"
+    )
+    with pytest.raises(GmsaError) as failure:
+        send(RefusingClient(refusal, 19), THING, operation)
+    assert failure.value.hint.startswith("This DC lets only itself change label of an existing object")
+    assert "give the value when the thing is created" in failure.value.hint
+    with pytest.raises(GmsaError) as other:
+        send(RefusingClient("LDAP modify failed: constraintViolation (19).", 19), THING, operation)
+    assert other.value.hint == "generic advice"
+
+
+@pytest.mark.parametrize(
+    ("dn", "rdn"),
+    [("CN=Doe\\, John,OU=People,DC=x", "CN=Doe\\, John"), ("CN=T1,OU=Things,DC=x", "CN=T1"), ("DC=x", "DC=x")],
+)
+def test_rdn_of(dn, rdn):
+    assert rdn_of(dn) == rdn

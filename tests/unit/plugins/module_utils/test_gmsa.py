@@ -125,8 +125,23 @@ def test_new_account_spn_add_extends_the_defaults_and_all_are_claimed():
 
 
 def test_new_account_in_another_container():
-    plan = plan_object(GMSA, None, ObjectRequest("WebApp01", path="OU=Apps,DC=contoso,DC=com"), PlanContext(CONTOSO))
+    plan = _plan(None, path="OU=Apps,DC=contoso,DC=com")
     assert plan.dn == "CN=WebApp01,OU=Apps,DC=contoso,DC=com"
+    assert plan.operations[0].dn == plan.dn
+
+
+def test_an_account_elsewhere_is_moved_then_changed_at_its_new_dn():
+    plan = _plan(_entry(), path="OU=Apps,DC=contoso,DC=com", description="moved")
+    move, modify = plan.operations
+    assert (move.kind, move.dn, move.new_parent) == ("move", f"CN=WebApp01,{MSA}", "OU=Apps,DC=contoso,DC=com")
+    assert (modify.kind, modify.dn) == ("modify", "CN=WebApp01,OU=Apps,DC=contoso,DC=com")
+    assert plan.changed_options == ["path", "description"]
+    assert _plan(_entry(), path=MSA.upper()).operations == []
+
+
+def test_path_must_be_a_dn():
+    with pytest.raises(ValidationError, match="path 'Apps' is not a distinguished name"):
+        _plan(None, path="Apps")
 
 
 def test_converged_account_needs_nothing():
@@ -243,3 +258,13 @@ def test_trusted_for_delegation_and_enabled_share_one_user_account_control_write
     changes = _one_modify(_plan(_entry(), trusted_for_delegation=True, enabled=False))
     assert changes == {"userAccountControl": [("replace", [str(0x1000 | 0x2 | 0x80000)])]}
     assert _plan(_entry(userAccountControl=[b"528384"]), trusted_for_delegation=True).operations == []
+
+
+def test_delegates_are_a_descriptor_of_allow_aces_as_windows_writes_them():
+    changes = _one_modify(_plan(_entry(), delegates={"add": ["Hosts"]}))
+    ((operation, (sd,)),) = changes["msDS-AllowedToActOnBehalfOfOtherIdentity"]
+    assert operation == "replace"
+    assert to_sddl(sd) == f"O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;{HOSTS.sid})"
+    entry = _entry(**{"msDS-AllowedToActOnBehalfOfOtherIdentity": [sd]})
+    assert _plan(entry, delegates={"set": [HOSTS.sid]}).operations == []
+    assert _plan(entry, delegates={"remove": ["Hosts"]}).after["delegates"] == []

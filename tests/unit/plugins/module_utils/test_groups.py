@@ -165,3 +165,12 @@ def test_index_finds_computers_by_bare_name():
 
 def test_parent_dn_with_escaped_comma():
     assert parent_dn("CN=Doe\\, John,OU=People,DC=x") == "OU=People,DC=x"
+
+
+def test_managed_by_is_the_managers_dn():
+    (operation,) = _plan(_group(), managed_by="host02").operations
+    assert operation.changes == {"managedBy": [("replace", [HOST2.dn])]}
+    managed = Entry(_group().dn, {**_group().attributes, "managedby": [HOST2.dn.upper().encode()]})
+    assert _plan(managed, managed_by=HOST2.sid).operations == []
+    (cleared,) = _plan(managed, managed_by="").operations
+    assert cleared.changes == {"managedBy": [("replace", [])]}

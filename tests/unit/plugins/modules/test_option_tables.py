@@ -21,8 +21,8 @@ from ansible_collections.wincontainers.gmsa.plugins.modules import gmsa_account,
 
 # module, kind, the options the module handles itself (not rows)
 MODULES = [
-    (gmsa_account, GMSA, {"name", "accounts", "state", "lookup_failure_action", "path"}),
-    (gmsa_host_group, HOST_GROUP, {"name", "state", "lookup_failure_action", "path"}),
+    (gmsa_account, GMSA, {"name", "accounts", "state", "lookup_failure_action"}),
+    (gmsa_host_group, HOST_GROUP, {"name", "state", "lookup_failure_action"}),
 ]
 
 
@@ -74,7 +74,7 @@ def test_every_returned_row_is_in_return(module: Any, kind: ObjectKind, own: set
 
 def test_accounts_entries_take_every_row() -> None:
     entries = _documented(gmsa_account)["accounts"]["suboptions"]
-    assert set(entries) == {row.option for row in GMSA.rows} | {"name", "state", "path"}
+    assert set(entries) == {row.option for row in GMSA.rows} | {"name", "state"}
     for row in GMSA.rows:
         _check_option(f"accounts.{row.option}", dict(row.spec), entries[row.option])
 
