@@ -69,7 +69,9 @@ ATTRIBUTE_GUIDS = {
     "description": "bf967950-0de6-11d0-a285-00aa003049e2",
     "dNSHostName": "72e39547-7b18-11d1-adef-00c04fd8d5cd",
     "groupType": "9a9a021e-4a5b-11d1-a9c3-0000f80367c1",
+    "managedBy": "0296c120-40da-11d1-a9c0-0000f80367c1",
     "member": "bf9679c0-0de6-11d0-a285-00aa003049e2",
+    "msDS-AllowedToActOnBehalfOfOtherIdentity": "3f78c3e5-f79a-46bd-a0b8-9d18116ddc79",
     "msDS-GroupMSAMembership": "888eedd6-ce04-df40-b462-b8a50e41ba38",
     "msDS-SupportedEncryptionTypes": "20119867-1d04-4ab7-9371-cfc3d5df0afd",
     "servicePrincipalName": "f3a64788-5306-11d1-a9c5-0000f80367c1",
@@ -86,9 +88,12 @@ GMSA_WRITTEN_ATTRIBUTES = (
     "servicePrincipalName",
     "msDS-SupportedEncryptionTypes",
     "msDS-GroupMSAMembership",
+    "msDS-AllowedToActOnBehalfOfOtherIdentity",
 )
-# What gmsa_host_group changes on an existing group besides its members.
-GROUP_WRITTEN_ATTRIBUTES = ("description", "groupType")
+# What gmsa_host_group changes on an existing group besides its members (a move, option path, is a rename:
+# delete child in the old container and create child in the new one, which create_group grants where both
+# containers are delegated).
+GROUP_WRITTEN_ATTRIBUTES = ("description", "groupType", "managedBy")
 
 # The container classes the wizard offers delegation on (delegwiz.inf AppliesToClasses).
 CONTAINER_CLASSES = ("organizationalUnit", "container", "domainDNS")

@@ -140,9 +140,11 @@ trustee:
     distinguished_name:
       description: Its DN.
       type: str
+      sample: CN=gMSA-Automation,OU=Automation,DC=contoso,DC=com
     object_class:
       description: C(group), C(user), C(computer) or C(msDS-GroupManagedServiceAccount).
       type: str
+      sample: group
 rights:
   description: The rights the task granted or removed, in the documented order.
   returned: success
@@ -160,11 +162,13 @@ aces_added:
   returned: success
   type: list
   elements: str
+  sample: ["(OA;CI;CCDC;7b8b558a-93a5-4af7-adca-c017e67f1057;;S-1-5-21-1460677634-2154929214-2808794320-1110)"]
 aces_removed:
   description: The ACEs the task removed (or would remove, in check mode).
   returned: success
   type: list
   elements: str
+  sample: []
 ldap_operations:
   description: How many LDAP operations of each kind the task sent.
   returned: always

@@ -21,7 +21,9 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._delegation imp
     right_to_write,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError, ValidationError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import ATTRIBUTES
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import MOVE
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import ROWS as GMSA_ROWS
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import ROWS as GROUP_ROWS
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._sd import (
     ACCESS_ALLOWED_ACE_TYPE,
@@ -50,12 +52,14 @@ EXPECTED_SDDL = {
             "f3a64788-5306-11d1-a9c5-0000f80367c1",  # servicePrincipalName
             "20119867-1d04-4ab7-9371-cfc3d5df0afd",  # msDS-SupportedEncryptionTypes
             "888eedd6-ce04-df40-b462-b8a50e41ba38",  # msDS-GroupMSAMembership
+            "3f78c3e5-f79a-46bd-a0b8-9d18116ddc79",  # msDS-AllowedToActOnBehalfOfOtherIdentity
         )
     ],
     "create_group": [
         f"(OA;CI;CCDC;{GROUP};;{DELEGATE})",
         f"(OA;CIIO;WP;bf967950-0de6-11d0-a285-00aa003049e2;{GROUP};{DELEGATE})",
         f"(OA;CIIO;WP;9a9a021e-4a5b-11d1-a9c3-0000f80367c1;{GROUP};{DELEGATE})",
+        f"(OA;CIIO;WP;0296c120-40da-11d1-a9c0-0000f80367c1;{GROUP};{DELEGATE})",  # managedBy
     ],
     "manage_group_membership": [f"(OA;CIIO;RPWP;bf9679c0-0de6-11d0-a285-00aa003049e2;{GROUP};{DELEGATE})"],
 }
@@ -74,7 +78,7 @@ def test_rights_come_in_documented_order_whatever_the_order_asked() -> None:
 def test_every_right_is_expected_and_no_ace_belongs_to_two_rights() -> None:
     assert set(RIGHT_NAMES) == set(EXPECTED_SDDL)
     every = [ace_to_sddl(a) for r in RIGHT_NAMES for a in aces_for([r], DELEGATE)]
-    assert len(every) == len(set(every)) == 11
+    assert len(every) == len(set(every)) == 13
 
 
 def test_unknown_right_is_refused() -> None:
@@ -84,8 +88,15 @@ def test_unknown_right_is_refused() -> None:
 
 def test_manage_gmsa_covers_every_attribute_gmsa_account_changes() -> None:
     # A new row in the gMSA attribute table that is written on existing accounts needs its WRITE_PROPERTY here.
-    written = {spec.attribute for spec in ATTRIBUTES if not spec.create_only}
+    # A move (write=MOVE) is a rename, granted by create/delete child, not by a WRITE_PROPERTY.
+    written = {row.attribute for row in GMSA_ROWS if not row.create_only and row.write != MOVE}
     assert written == set(GMSA_WRITTEN_ATTRIBUTES)
+
+
+def test_create_group_covers_every_attribute_gmsa_host_group_changes() -> None:
+    # Members are manage_group_membership's; every other attribute written on an existing group is create_group's.
+    written = {row.attribute for row in GROUP_ROWS if not row.create_only and row.write != MOVE} - {"member"}
+    assert written == set(GROUP_WRITTEN_ATTRIBUTES)
 
 
 def test_every_name_in_the_rights_has_a_schema_guid() -> None:
