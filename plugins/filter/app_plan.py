@@ -184,7 +184,10 @@ def apps_missing_environments(apps: Any, environments: Any = None) -> list[str]:
     """``<app> (<environment>)`` for each environment of ``environments`` an app does not list, app by app."""
     names = _environment_names(environments)
     return [
-        _label(app, name) for app, _, app_environments in _apps(apps) for name in names if name not in app_environments
+        _label(app, name)
+        for app, _app_vars, app_environments in _apps(apps)
+        for name in names
+        if name not in app_environments
     ]
 
 

@@ -64,7 +64,7 @@ def playbook(args: list[str], env: dict[str, str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--targets", help="target names, separated by commas or spaces; default every target")
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first failing target")
     options = parser.parse_args(argv)
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n=== integration targets", flush=True)
     for target, outcome, seconds in results:
         print(f"{target:<28} {outcome:<20} {seconds:6.1f} s")
-    failed = [target for target, outcome, _ in results if outcome != "passed"]
+    failed = [target for target, outcome, _seconds in results if outcome != "passed"]
     not_run = targets[len(results) :]
     if not_run:
         print(f"not run (--fail-fast): {', '.join(not_run)}")

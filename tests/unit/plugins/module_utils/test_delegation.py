@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import MOVE
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._delegation import (
     ATTRIBUTE_GUIDS,
     CLASS_GUIDS,
@@ -21,7 +22,6 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._delegation imp
     right_to_write,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError, ValidationError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import MOVE
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import ROWS as GMSA_ROWS
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import ROWS as GROUP_ROWS
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry
