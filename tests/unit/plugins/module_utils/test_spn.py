@@ -66,7 +66,7 @@ def test_one_search_per_naming_context_and_each_holder_once():
     web = holder(WEB_DN, "WebApp01$", "host/WebApp01", "HTTP/web.contoso.com")
     client = RecordingClient(CHILD_DN, {ROOT_DN: [web], CHILD_DN: [web]})
     holders = find_spn_holders(client, ["http/WEB.contoso.com", "host/other"])
-    assert [base for base, _ in client.searches] == [ROOT_DN, CHILD_DN]
+    assert [search[0] for search in client.searches] == [ROOT_DN, CHILD_DN]
     assert client.searches[0][1] == "(|(servicePrincipalName=host/other)(servicePrincipalName=http/web.contoso.com))"
     assert holders == {"http/web.contoso.com": [SpnHolder("HTTP/web.contoso.com", WEB_DN, "WebApp01$")]}
     assert find_spn_holders(client, []) == {}
