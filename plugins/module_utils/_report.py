@@ -60,7 +60,7 @@ def _run(result: Mapping[str, Any]) -> dict[str, Any]:
         item = {"name": str(item)}
     raw = result.get("findings")
     ran = isinstance(raw, list) and bool(raw)
-    if ran:
+    if isinstance(raw, list) and raw:
         findings = [_finding(f) for f in raw if isinstance(f, Mapping)]
     else:
         message = str(result.get("msg") or "gmsa_check did not run.")
@@ -79,7 +79,7 @@ def _run(result: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def build_report(
-    results: Sequence[Mapping[str, Any]],
+    results: Sequence[Mapping[str, Any]] | Mapping[str, Any],
     generated: str,
     domain: str | None = None,
     environment: str | None = None,
@@ -92,11 +92,10 @@ def build_report(
     """
     if fail_on not in FAIL_ON:
         raise ReportError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}.")
-    if isinstance(results, Mapping) and "results" in results:
-        results = results["results"]
-    if not isinstance(results, Sequence) or isinstance(results, (str, bytes)):
+    runs: Any = results["results"] if isinstance(results, Mapping) and "results" in results else results
+    if not isinstance(runs, Sequence) or isinstance(runs, (str, bytes)):
         raise ReportError("Give the list of gmsa_check results: the 'results' of the registered loop.")
-    checks = [_run(result) for result in results if isinstance(result, Mapping)]
+    checks = [_run(result) for result in runs if isinstance(result, Mapping)]
     findings = [f for check in checks for f in check["findings"]]
     return {
         "generated": generated,
