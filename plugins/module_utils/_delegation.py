@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
+from ._adobject import validate_dn
 from ._errors import GmsaError, ValidationError
 from ._ldap import Entry
 from ._principals import Principal, lookup_principals, resolve
@@ -337,6 +338,7 @@ def ensure_delegation(
     """Grant (present) or withdraw (absent) ``request.rights`` on ``request.path`` for ``request.trustee``."""
     if not request.rights:
         raise ValidationError("rights is empty: name at least one of " + ", ".join(RIGHT_NAMES) + ".", option="rights")
+    validate_dn("path")(request.path)
     principal = find_trustee(client, request, warn)
     sid = principal.sid if principal else normalize_sid(request.trustee)
     aces = aces_for(request.rights, sid)

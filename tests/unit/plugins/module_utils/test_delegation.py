@@ -13,8 +13,10 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._delegation imp
     GROUP_WRITTEN_ATTRIBUTES,
     RIGHT_NAMES,
     RIGHTS,
+    DelegationRequest,
     aces_for,
     dacl_lines,
+    ensure_delegation,
     grant_hint,
     plan_dacl,
     require_write_dac,
@@ -84,6 +86,14 @@ def test_every_right_is_expected_and_no_ace_belongs_to_two_rights() -> None:
 def test_unknown_right_is_refused() -> None:
     with pytest.raises(ValidationError, match=r"Unknown right.*full_control.*use create_gmsa"):
         aces_for(["full_control"], DELEGATE)
+
+
+def test_a_path_that_is_not_a_dn_is_refused_before_any_search() -> None:
+    # No client is needed: the check runs before the first LDAP operation (the DC would answer a bare OU name
+    # with an unhelpful "attribute type not present").
+    request = DelegationRequest(path="Container Apps", trustee="GmsaAutomation", rights=["create_gmsa"])
+    with pytest.raises(ValidationError, match=r"path 'Container Apps' is not a distinguished name"):
+        ensure_delegation(None, request, check_mode=True, warn=lambda _text: None)
 
 
 def test_manage_gmsa_covers_every_attribute_gmsa_account_changes() -> None:
