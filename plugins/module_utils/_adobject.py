@@ -22,9 +22,9 @@ from typing import Any, Callable
 
 from ._adcodecs import Codec
 from ._errors import GmsaError, ValidationError
-from ._ldap import Entry, dn_is_valid, escape_dn_value
+from ._ldap import Entry, dn_is_valid, escape_dn_value, parent_dn, rdn_of
 from ._listopts import apply_list_option, is_given, list_changes
-from ._principals import PRINCIPAL_CLASSES, PrincipalIndex, identity_kind, parent_dn, resolve
+from ._principals import PRINCIPAL_CLASSES, PrincipalIndex, identity_kind, resolve
 from ._sid import normalize_sid
 
 REPLACE, ADD_DELETE, MOVE = "replace", "add_delete", "move"
@@ -238,12 +238,6 @@ class ObjectPlan:
             return [], []
         key = self.kind.row(option).list_key or (lambda v: v)
         return list_changes(self.before.get(option) or [], self.after.get(option) or [], key=key)
-
-
-def rdn_of(dn: str) -> str:
-    """The first RDN of ``dn``, escaped as in ``dn`` (``CN=Doe\\, John`` of ``CN=Doe\\, John,OU=People,DC=x``)."""
-    parent = parent_dn(dn)
-    return dn[: len(dn) - len(parent) - 1] if parent else dn
 
 
 def _store(row: Row, principals: list[Any]) -> list[str]:

@@ -29,23 +29,15 @@ from ._adobject import (
     PlanContext,
     Row,
     plan_object,
-    rdn_of,
 )
 from ._errors import GmsaError
-from ._ldap import Entry
+from ._ldap import Entry, parent_dn
 from ._listopts import option_values
 from ._lookup import NameLookup, find_by_sam_account_name
-from ._principals import PrincipalIndex, lookup_principals, parent_dn
+from ._principals import PrincipalIndex, lookup_principals
 from ._sid import guid_from_bytes, sid_from_bytes
 
 PLACEHOLDER = "(assigned by the domain controller on creation)"
-
-# LDAP result codes (RFC 4511 4.1.9) a Modify DN can end with, and what to do.
-_MOVE_ADVICE = {
-    32: "The target container does not exist: check path.",
-    53: "The DC refused to move the object (a system object, or a move to another domain).",
-    68: "An object with this name already exists in the target container.",
-}
 
 
 def find(
@@ -60,38 +52,6 @@ def find(
 
 
 # -- the executor -------------------------------------------------------------------------------------------
-
-
-def move_entry(client: Any, dn: str, new_parent: str) -> None:
-    """LDAP Modify DN of ``dn`` to ``new_parent``, its RDN kept (RFC 4511 4.9); counted as one ``modify``.
-
-    Uses ``client.move(dn, new_parent)`` when the client has it. ``LdapClient`` has no such method yet (its
-    layer is being split by concern), so until then the request goes through its ldap3 connection here.
-    """
-    move = getattr(client, "move", None)
-    if callable(move):
-        move(dn, new_parent)
-        return
-    connection = client._conn
-    client.operations["modify"] += 1
-    try:
-        ok = connection.modify_dn(dn, rdn_of(dn), delete_old_dn=True, new_superior=new_parent)
-    except Exception as exc:  # ldap3 raises several types for a lost connection
-        raise GmsaError(
-            f"LDAP modify DN of {dn} failed: {exc}.", hint="Reconnect and run the task again.", dn=dn
-        ) from None
-    if not ok:
-        result = connection.result
-        code = result.get("result")
-        message = (result.get("message") or "").strip()
-        text = f"LDAP modify DN of {dn} to {new_parent} failed: {result.get('description')} ({code})."
-        raise GmsaError(
-            text + (f" Server says: {message}" if message else ""),
-            hint=_MOVE_ADVICE.get(code),
-            result=result.get("description"),
-            result_code=code,
-            dn=dn,
-        )
 
 
 def permission_hint(kind: ObjectKind, operation: Operation) -> str:
@@ -120,7 +80,7 @@ def send(client: Any, kind: ObjectKind, operation: Operation) -> None:
         elif operation.kind == MODIFY:
             client.modify(operation.dn, dict(operation.changes))
         elif operation.kind == MOVE:
-            move_entry(client, operation.dn, operation.new_parent or "")
+            client.move(operation.dn, operation.new_parent or "")
         else:
             client.delete(operation.dn)
     except GmsaError as exc:

@@ -23,7 +23,6 @@ container's DACL with ``sDRightsEffective`` (1 search), and one modify when some
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
@@ -286,25 +285,13 @@ def require_write_dac(entry: Entry) -> None:
     )
 
 
-def _modify_with_control(client: Any, dn: str, attribute: str, value: bytes) -> None:
-    """Replace one attribute with the DACL-only SD flags control on the request.
-
-    LdapClient.modify sends no request controls yet; without this one the DC would take the missing owner
-    and group as "set them from the bind account" (MS-ADTS 3.1.1.5.3.3 and Samba's descriptor module use
-    OWNER|GROUP|DACL|SACL when the control is absent). Once modify takes ``controls`` it is used directly.
-    """
-    if "controls" in inspect.signature(client.modify).parameters:
-        client.modify(dn, {attribute: [("replace", [value])]}, controls=[DACL_ONLY_CONTROL])
-        return
-    client.operations["modify"] += 1
-    ok = client._conn.modify(dn, {attribute: [("MODIFY_REPLACE", [value])]}, controls=[DACL_ONLY_CONTROL])
-    client._check("modify", dn, ok)
-
-
 def write_dacl(client: Any, dn: str, sd: SecurityDescriptor, dacl: Acl | None) -> None:
     blob = sd_to_bytes(replace(sd, dacl=dacl, control=sd.control | SE_DACL_PRESENT))
     try:
-        _modify_with_control(client, dn, "nTSecurityDescriptor", blob)
+        # Without the DACL-only SD flags control the DC would take the missing owner and group as "set them
+        # from the bind account" (MS-ADTS 3.1.1.5.3.3 and Samba's descriptor module use OWNER|GROUP|DACL|SACL
+        # when the control is absent).
+        client.modify(dn, {"nTSecurityDescriptor": [("replace", [blob])]}, controls=[DACL_ONLY_CONTROL])
     except GmsaError as exc:
         if exc.details.get("result_code") == 50:
             exc.hint = (

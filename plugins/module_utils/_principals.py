@@ -8,7 +8,6 @@ length: a bulk task naming hundreds of principals costs one round trip (the clie
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -23,12 +22,6 @@ PRINCIPAL_ATTRIBUTES = ("sAMAccountName", "objectSid", "objectClass", "distingui
 
 # The object classes a principal may have, most specific first (a computer is also a user).
 PRINCIPAL_CLASSES = ("msDS-GroupManagedServiceAccount", "computer", "group", "user")
-
-
-def parent_dn(dn: str) -> str:
-    """The DN of the container holding ``dn`` (everything after the first unescaped comma)."""
-    parts = re.split(r"(?<!\\),", dn, maxsplit=1)
-    return parts[1] if len(parts) > 1 else ""
 
 
 @dataclass(frozen=True)

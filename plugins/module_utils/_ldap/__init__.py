@@ -47,7 +47,7 @@ from .libraries import (
     library_versions,
     missing_libraries,
 )
-from .names import dn_is_valid, dn_to_dns_name, escape_dn_value, escape_filter
+from .names import dn_is_valid, dn_to_dns_name, escape_dn_value, escape_filter, parent_dn, rdn_of
 from .options import (
     AUTH_PROTOCOLS,
     CERT_VALIDATION,
@@ -100,6 +100,8 @@ __all__ = [
     "domain_controllers",
     "escape_dn_value",
     "escape_filter",
+    "parent_dn",
+    "rdn_of",
     "gss_message",
     "gssapi",
     "ldap3",

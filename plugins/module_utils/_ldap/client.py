@@ -15,8 +15,9 @@ from .credentials import Credential, credential_from_options
 from .discovery import domain_controllers
 from .domain import DomainInfo, read_domain, read_root_dse
 from .entry import Entry
-from .errors import Unreachable, operation_error, short
+from .errors import MOVE_ADVICE, Unreachable, operation_error, short
 from .libraries import ldap3, ldap3_exceptions
+from .names import rdn_of
 from .options import ConnectionOptions
 
 # Paged results control (RFC 2696), which AD calls LDAP_PAGED_RESULT_OID_STRING.
@@ -167,12 +168,34 @@ class LdapClient:
         self.operations["add"] += 1
         self._check("add", dn, self._conn.add(dn, object_class, attributes))
 
-    def modify(self, dn: str, changes: dict[str, list[tuple[str, list[Any]]]]) -> None:
-        """``changes`` maps attribute -> [(operation, values)], operation one of add, delete, replace."""
+    def modify(
+        self, dn: str, changes: dict[str, list[tuple[str, list[Any]]]], controls: list[Any] | None = None
+    ) -> None:
+        """``changes`` maps attribute -> [(operation, values)], operation one of add, delete, replace.
+
+        ``controls`` are request controls as ldap3 takes them, ``(oid, criticality, value)`` tuples (for
+        example the SD flags control, MS-ADTS 3.1.1.3.4.1.11, on an ``nTSecurityDescriptor`` write).
+        """
         ops = {"add": ldap3.MODIFY_ADD, "delete": ldap3.MODIFY_DELETE, "replace": ldap3.MODIFY_REPLACE}
         payload = {attr: [(ops[op], values) for op, values in items] for attr, items in changes.items()}
         self.operations["modify"] += 1
-        self._check("modify", dn, self._conn.modify(dn, payload))
+        self._check("modify", dn, self._conn.modify(dn, payload, controls=controls))
+
+    def move(self, dn: str, new_parent: str) -> None:
+        """LDAP Modify DN of ``dn`` to ``new_parent``, its RDN kept (RFC 4511 4.9); counted as one ``modify``.
+
+        Raises GmsaError naming the operation, ``dn`` and ``new_parent``, with MOVE_ADVICE's hint for the
+        result code; a lost connection gives "Reconnect and run the task again."
+        """
+        self.operations["modify"] += 1
+        try:
+            ok = self._conn.modify_dn(dn, rdn_of(dn), delete_old_dn=True, new_superior=new_parent)
+        except Exception as exc:  # ldap3 raises several types for a lost connection
+            raise GmsaError(
+                f"LDAP modify DN of {dn} failed: {exc}.", hint="Reconnect and run the task again.", dn=dn
+            ) from None
+        if not ok:
+            raise operation_error("modify DN", dn, self._conn.result, target=new_parent, advice=MOVE_ADVICE)
 
     def delete(self, dn: str) -> None:
         self.operations["delete"] += 1

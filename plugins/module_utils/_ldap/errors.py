@@ -27,6 +27,13 @@ RESULT_ADVICE = {
     68: "An object with this name already exists.",
 }
 
+# What to do when a Modify DN that keeps the RDN (a move, RFC 4511 4.9) fails; other codes get no hint here.
+MOVE_ADVICE = {
+    32: "The target container does not exist: check path.",
+    53: "The DC refused to move the object (a system object, or a move to another domain).",
+    68: "An object with this name already exists in the target container.",
+}
+
 KERBEROS_BIND_HINT = (
     "Connect by the DC's FQDN (its ldap/<fqdn> service principal must exist), check that krb5.conf maps the DNS "
     "domain to the realm, that a ticket is in the cache (klist) or a password is given, and that clocks agree "
@@ -103,11 +110,24 @@ def bind_error(host: str, who: str, result: dict[str, Any]) -> GmsaError:
     return GmsaError(text, hint=RESULT_ADVICE.get(code), result=result.get("description"), result_code=code)
 
 
-def operation_error(operation: str, dn: str, result: dict[str, Any]) -> GmsaError:
-    """An LDAP operation (search, add, modify, delete) failed with ``result`` (ldap3's result dict)."""
+def operation_error(
+    operation: str,
+    dn: str,
+    result: dict[str, Any],
+    *,
+    target: str | None = None,
+    advice: dict[int, str] | None = None,
+) -> GmsaError:
+    """An LDAP operation (search, add, modify, modify DN, delete) failed with ``result`` (ldap3's result dict).
+
+    ``target`` names where a modify DN was to put the entry; ``advice`` replaces RESULT_ADVICE as the source
+    of the hint (MOVE_ADVICE for a move).
+    """
     code = result.get("result")
     message = (result.get("message") or "").strip()
-    text = f"LDAP {operation} of {dn} failed: {result.get('description')} ({code})."
+    text = f"LDAP {operation} of {dn}" + (f" to {target}" if target is not None else "")
+    text += f" failed: {result.get('description')} ({code})."
     if message:
         text += f" Server says: {message}"
-    return GmsaError(text, hint=RESULT_ADVICE.get(code), result=result.get("description"), result_code=code, dn=dn)
+    hints = RESULT_ADVICE if advice is None else advice
+    return GmsaError(text, hint=hints.get(code), result=result.get("description"), result_code=code, dn=dn)

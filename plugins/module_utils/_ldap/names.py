@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .libraries import escape_filter_chars, escape_rdn, parse_dn
 
 
@@ -29,3 +31,15 @@ def dn_is_valid(dn: str) -> bool:
 def dn_to_dns_name(dn: str) -> str:
     """``DC=contoso,DC=com`` -> ``contoso.com`` (the DC= components, in order)."""
     return ".".join(value for attr, value, _sep in parse_dn(dn) if attr.upper() == "DC")
+
+
+def parent_dn(dn: str) -> str:
+    """The DN of the container holding ``dn`` (everything after the first unescaped comma)."""
+    parts = re.split(r"(?<!\\),", dn, maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+def rdn_of(dn: str) -> str:
+    """The first RDN of ``dn``, escaped as in ``dn`` (``CN=Doe\\, John`` of ``CN=Doe\\, John,OU=People,DC=x``)."""
+    parent = parent_dn(dn)
+    return dn[: len(dn) - len(parent) - 1] if parent else dn

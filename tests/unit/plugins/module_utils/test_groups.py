@@ -19,12 +19,11 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import 
     scope_of,
     scope_steps,
 )
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import WKGUID_USERS, DomainInfo, Entry
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import WKGUID_USERS, DomainInfo, Entry, parent_dn
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import (
     Principal,
     PrincipalIndex,
     identity_kind,
-    parent_dn,
     principals_filter,
 )
 

@@ -12,6 +12,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import (
     short,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.errors import (
+    MOVE_ADVICE,
     bind_error,
     certificate_error,
     operation_error,
@@ -54,6 +55,30 @@ def test_operation_error_names_the_object_and_keeps_the_server_message() -> None
     )
     assert "delegate control" in (error.hint or "")
     assert error.details["dn"].startswith("CN=gmsa01,")
+
+
+@pytest.mark.parametrize(
+    ("code", "description", "hint"),
+    [
+        (32, "noSuchObject", "The target container does not exist: check path."),
+        (68, "entryAlreadyExists", "An object with this name already exists in the target container."),
+        (50, "insufficientAccessRights", None),  # the engine puts the kind's permission hint here
+    ],
+)
+def test_a_move_names_both_places_and_takes_the_move_advice(code: int, description: str, hint: str | None) -> None:
+    error = operation_error(
+        "modify DN",
+        "CN=app,OU=Old,DC=contoso,DC=com",
+        {"result": code, "description": description, "message": "0000208D: NameErr"},
+        target="OU=New,DC=contoso,DC=com",
+        advice=MOVE_ADVICE,
+    )
+    assert error.message == (
+        f"LDAP modify DN of CN=app,OU=Old,DC=contoso,DC=com to OU=New,DC=contoso,DC=com failed: {description} "
+        f"({code}). Server says: 0000208D: NameErr"
+    )
+    assert error.hint == hint
+    assert error.details == {"result": description, "result_code": code, "dn": "CN=app,OU=Old,DC=contoso,DC=com"}
 
 
 def test_an_unknown_result_code_has_no_advice() -> None:

@@ -1,0 +1,68 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Security descriptor constants: control flags, ACL revisions, ACE types and flags, access rights ([MS-DTYP])."""
+
+from __future__ import annotations
+
+SD_REVISION = 1
+
+# SECURITY_DESCRIPTOR Control flags, 2.4.6.
+SE_OWNER_DEFAULTED = 0x0001
+SE_GROUP_DEFAULTED = 0x0002
+SE_DACL_PRESENT = 0x0004
+SE_DACL_DEFAULTED = 0x0008
+SE_SACL_PRESENT = 0x0010
+SE_SACL_DEFAULTED = 0x0020
+SE_DACL_AUTO_INHERIT_REQ = 0x0100
+SE_SACL_AUTO_INHERIT_REQ = 0x0200
+SE_DACL_AUTO_INHERITED = 0x0400
+SE_SACL_AUTO_INHERITED = 0x0800
+SE_DACL_PROTECTED = 0x1000
+SE_SACL_PROTECTED = 0x2000
+SE_RM_CONTROL_VALID = 0x4000
+SE_SELF_RELATIVE = 0x8000
+
+# AclRevision, 2.4.5: revision 4 is required once object ACEs are present; Samba writes 4 for every ACL.
+ACL_REVISION = 2
+ACL_REVISION_DS = 4
+
+# AceType, 2.4.4.1.
+ACCESS_ALLOWED_ACE_TYPE = 0x00
+ACCESS_DENIED_ACE_TYPE = 0x01
+SYSTEM_AUDIT_ACE_TYPE = 0x02
+SYSTEM_ALARM_ACE_TYPE = 0x03
+ACCESS_ALLOWED_OBJECT_ACE_TYPE = 0x05
+ACCESS_DENIED_OBJECT_ACE_TYPE = 0x06
+SYSTEM_AUDIT_OBJECT_ACE_TYPE = 0x07
+SYSTEM_ALARM_OBJECT_ACE_TYPE = 0x08
+SYSTEM_MANDATORY_LABEL_ACE_TYPE = 0x11
+SYSTEM_SCOPED_POLICY_ID_ACE_TYPE = 0x13
+
+# AceFlags, 2.4.4.1.
+OBJECT_INHERIT_ACE = 0x01
+CONTAINER_INHERIT_ACE = 0x02
+NO_PROPAGATE_INHERIT_ACE = 0x04
+INHERIT_ONLY_ACE = 0x08
+INHERITED_ACE = 0x10
+
+# Directory-service access rights in an ACE's Mask (2.4.3; MS-ADTS 5.1.3.2 names them ADS_RIGHT_DS_*).
+ADS_RIGHT_DS_CREATE_CHILD = 0x00000001
+ADS_RIGHT_DS_DELETE_CHILD = 0x00000002
+ADS_RIGHT_ACTRL_DS_LIST = 0x00000004
+ADS_RIGHT_DS_SELF = 0x00000008
+ADS_RIGHT_DS_READ_PROP = 0x00000010
+ADS_RIGHT_DS_WRITE_PROP = 0x00000020
+ADS_RIGHT_DS_DELETE_TREE = 0x00000040
+ADS_RIGHT_DS_LIST_OBJECT = 0x00000080
+ADS_RIGHT_DS_CONTROL_ACCESS = 0x00000100
+
+# Object ACE Flags, 2.4.4.3.
+ACE_OBJECT_TYPE_PRESENT = 0x1
+ACE_INHERITED_OBJECT_TYPE_PRESENT = 0x2
+
+# What AD tools grant each principal allowed to retrieve the password: every DS-specific right plus DELETE,
+# READ_CONTROL, WRITE_DAC and WRITE_OWNER (2.4.3), Samba's SEC_ADS_GENERIC_ALL. Samba's DC only asks for
+# read-property access (0x10) when it checks a reader, but matching the usual mask keeps diffs quiet.
+GMSA_MEMBERSHIP_ACCESS_MASK = 0x000F01FF
