@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: gmsa_delegation
 short_description: Delegate the rights this collection needs in an OU to a group or user
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Grants a trustee the rights to create and manage gMSAs and host groups in one OU or container, and removes
     them, so that the automation account needs no Domain Admins membership. It is what the AD team does with
