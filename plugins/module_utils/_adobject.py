@@ -20,7 +20,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ._adcodecs import Codec
+from ._adcodecs import TEXT, Codec, same_text_ci
 from ._errors import GmsaError, ValidationError
 from ._ldap import Entry, dn_is_valid, escape_dn_value, parent_dn, rdn_of
 from ._listopts import apply_list_option, is_given, list_changes
@@ -179,6 +179,21 @@ def validate_dn(option: str) -> Callable[[Any], None]:
             )
 
     return check
+
+
+# The object's container, a row of every kind: the kind's default container on creation, a move (LDAP Modify
+# DN, RFC 4511 4.9) when it changes; not returned (the result's distinguished_name shows it).
+PATH_ROW = Row(
+    "path",
+    "",
+    {"type": "str"},
+    TEXT,
+    same=same_text_ci,
+    default=lambda new: new.container,
+    write=MOVE,
+    validate=validate_dn("path"),
+    returned=False,
+)
 
 
 # -- the plan ----------------------------------------------------------------------------------------------

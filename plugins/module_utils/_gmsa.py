@@ -28,7 +28,7 @@ from ._adcodecs import (
     same_text,
     same_text_ci,
 )
-from ._adobject import MOVE, Creation, ObjectKind, ObjectPlan, ObjectRequest, Operation, Principals, Row, validate_dn
+from ._adobject import PATH_ROW, Creation, ObjectKind, ObjectPlan, ObjectRequest, Operation, Principals, Row
 from ._adwrite import converge, describe_entry, find, plan_diff, plan_result, principal_sids
 from ._errors import GmsaError, ValidationError
 from ._kds import iso as iso_time
@@ -100,17 +100,7 @@ ROWS: tuple[Row, ...] = (
         default=lambda new: f"{new.name}.{new.domain.dns_name}",
         validate=_validate_dns_hostname,
     ),
-    Row(
-        "path",
-        "",
-        {"type": "str"},
-        TEXT,
-        same=same_text_ci,
-        default=lambda new: new.container,
-        write=MOVE,
-        validate=validate_dn("path"),
-        returned=False,
-    ),
+    PATH_ROW,
     Row("description", "description", {"type": "str"}, TEXT, same=same_text, normalize=lambda v: v or None),
     Row("enabled", "userAccountControl", {"type": "bool"}, flag(UF_ACCOUNTDISABLE, True), default=lambda _n: True),
     Row(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._adcodecs import TEXT, TEXTS, Codec, same_set_by, same_text, same_text_ci
-from ._adobject import ADD_DELETE, MOVE, ObjectKind, ObjectRequest, Principals, Row, validate_dn
+from ._adobject import ADD_DELETE, PATH_ROW, ObjectKind, ObjectRequest, Principals, Row
 from ._adwrite import converge, plan_diff, plan_result
 from ._ldap import WKGUID_USERS
 from ._listopts import list_option_spec
@@ -70,17 +70,7 @@ def _sorted_dns(values: list[str] | None) -> list[str]:
 
 
 ROWS: tuple[Row, ...] = (
-    Row(
-        "path",
-        "",
-        {"type": "str"},
-        TEXT,
-        same=same_text_ci,
-        default=lambda new: new.container,
-        write=MOVE,
-        validate=validate_dn("path"),
-        returned=False,
-    ),
+    PATH_ROW,
     Row(
         "scope",
         "groupType",
