@@ -17,7 +17,7 @@ PY_DIRS := $(wildcard plugins tests bench scripts extensions)
 export LAB_DIR LAB_NETNS
 LAB_VARS := -e lab_dc_dir=$(LAB_DIR) -e lab_dc_netns=$(LAB_NETNS)
 
-.PHONY: help setup system-deps venv collection demo test format-check unit sanity lint docs-lint build-check playbooks molecule bench integration lab lab-down clean
+.PHONY: help setup system-deps demo-deps venv collection demo test format-check unit sanity lint docs-lint build-check playbooks molecule bench integration lab lab-down clean
 
 help:
 	@echo "make demo   - install what is needed, start the lab DC and run the main playbook against it"
@@ -28,6 +28,10 @@ setup: system-deps venv collection
 
 system-deps:
 	@scripts/install-system-deps.sh
+
+# The demo needs the lab and the venv's build packages, not the test tools (chromium, shellcheck: ~300 MB).
+demo-deps:
+	@GMSA_SYSTEM_GROUPS=lab,build scripts/install-system-deps.sh
 
 venv: $(VENV)/.installed
 
@@ -48,7 +52,7 @@ lab: setup
 lab-down:
 	scripts/lab-dc down
 
-demo: setup
+demo: demo-deps venv collection
 	ansible-playbook playbooks/demo.yml $(LAB_VARS)
 
 format-check: venv

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian packages of debian-packages.txt that are missing (its lab, build and test lines; Samba
+# Installs the Debian packages of debian-packages.txt that are missing (the lines of the groups named in
+# GMSA_SYSTEM_GROUPS, comma-separated, default "lab,build,test"; `make demo` asks for "lab,build" only; Samba
 # 4.21+ from bookworm-backports on Debian 12), without recommends, then checks that every file the list names is
 # there and fails with one line naming the packages that are not. Installing needs root on Debian 12 or newer;
 # when nothing is missing it runs as any user.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 list=$here/debian-packages.txt
+groups_wanted=${GMSA_SYSTEM_GROUPS:-lab,build,test}
+[[ "$groups_wanted" =~ ^(lab|build|test)(,(lab|build|test))*$ ]] || {
+  echo "install-system-deps.sh: GMSA_SYSTEM_GROUPS='$groups_wanted': use a comma-separated list of lab, build, test." >&2
+  exit 2
+}
 backports_sources=$here/roles/lab_dc/files/bookworm-backports.sources
 
 packages=()    # every package to have, once each
@@ -13,7 +19,9 @@ lab=()         # the lab's packages: installed from bookworm-backports when Samb
 files=()       # "package path" for each file to check
 while read -r package groups path rest; do
   [[ -n "$package" ]] || continue
-  [[ ",$groups," =~ ,(lab|build|test), ]] || continue
+  wanted=false
+  for g in ${groups//,/ }; do [[ ",$groups_wanted," == *",$g,"* ]] && wanted=true; done
+  $wanted || continue
   [[ " ${packages[*]} " == *" $package "* ]] || packages+=("$package")
   [[ ",$groups," == *,lab,* && " ${lab[*]} " != *" $package "* ]] && lab+=("$package")
   files+=("$package $path")
