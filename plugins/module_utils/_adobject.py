@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 from ._adcodecs import TEXT, Codec, same_text_ci
 from ._errors import GmsaError, ValidationError
-from ._ldap import Entry, dn_is_valid, escape_dn_value, parent_dn, rdn_of
+from ._ldap import Entry, dn_is_valid, escape_dn_value, normalize_dn, parent_dn, rdn_of
 from ._listopts import apply_list_option, is_given, list_changes
 from ._principals import PRINCIPAL_CLASSES, PrincipalIndex, identity_kind, resolve
 from ._sid import normalize_sid
@@ -191,6 +191,7 @@ PATH_ROW = Row(
     same=same_text_ci,
     default=lambda new: new.container,
     write=MOVE,
+    normalize=normalize_dn,
     validate=validate_dn("path"),
     returned=False,
 )

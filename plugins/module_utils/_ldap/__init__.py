@@ -47,7 +47,7 @@ from .libraries import (
     library_versions,
     missing_libraries,
 )
-from .names import dn_is_valid, dn_to_dns_name, escape_dn_value, escape_filter, parent_dn, rdn_of
+from .names import dn_is_valid, dn_to_dns_name, escape_dn_value, escape_filter, normalize_dn, parent_dn, rdn_of
 from .options import (
     AUTH_PROTOCOLS,
     CERT_VALIDATION,
@@ -96,6 +96,7 @@ __all__ = [
     "discover_servers",
     "dn_is_valid",
     "dn_to_dns_name",
+    "normalize_dn",
     "dns",
     "domain_controllers",
     "escape_dn_value",

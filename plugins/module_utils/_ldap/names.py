@@ -19,11 +19,54 @@ def escape_dn_value(value: str) -> str:
     return escape_rdn(value)
 
 
-def dn_is_valid(dn: str) -> bool:
-    """Whether ``dn`` parses as a DN (RFC 4514)."""
+def _components(dn: str) -> list[tuple[str, str]]:
+    """``dn`` cut at its unescaped ``,`` and ``+``: (text, the separator after it, "" at the end)."""
+    parts: list[tuple[str, str]] = []
+    start = i = 0
+    while i < len(dn):
+        if dn[i] == "\\":
+            i += 2
+            continue
+        if dn[i] in ",+":
+            parts.append((dn[start:i], dn[i]))
+            start = i + 1
+        i += 1
+    parts.append((dn[start:], ""))
+    return parts
+
+
+def normalize_dn(dn: str) -> str:
+    """``dn`` without the spaces people put around separators: ``OU=Apps, DC=contoso ,DC=com`` ->
+    ``OU=Apps,DC=contoso,DC=com``.
+
+    RFC 4514 has no such spaces, but its predecessor RFC 1779 allowed them and AD accepts them, so a DN typed
+    that way means the same object. Escaped spaces (``\\ `` at the end of a value) stay. Raises ValueError when
+    the result does not parse as an RFC 4514 DN.
+    """
+    out = []
+    for text, sep in _components(dn):
+        attr, eq, value = text.partition("=")
+        value = value.lstrip(" ")
+        stripped = value.rstrip(" ")
+        # keep one trailing space when it is escaped (an odd run of backslashes before it)
+        if len(stripped) < len(value):
+            backslashes = len(stripped) - len(stripped.rstrip("\\"))
+            if backslashes % 2:
+                stripped += " "
+        out.append(f"{attr.strip()}{eq}{stripped}{sep}")
+    normalized = "".join(out)
     try:
-        parse_dn(dn)
-    except Exception:  # ldap3 raises several types for malformed DNs
+        parse_dn(normalized)
+    except Exception as exc:  # ldap3 raises several types for malformed DNs
+        raise ValueError(f"{dn!r} is not a distinguished name") from exc
+    return normalized
+
+
+def dn_is_valid(dn: str) -> bool:
+    """Whether ``dn`` is a DN (RFC 4514, with the spaces around separators that ``normalize_dn`` removes)."""
+    try:
+        normalize_dn(dn)
+    except ValueError:
         return False
     return True
 

@@ -173,3 +173,11 @@ def test_managed_by_is_the_managers_dn():
     assert _plan(managed, managed_by=HOST2.sid).operations == []
     (cleared,) = _plan(managed, managed_by="").operations
     assert cleared.changes == {"managedBy": [("replace", [])]}
+
+
+def test_path_typed_with_spaces_after_commas_is_the_same_container():
+    # AD accepts "CN=Users, DC=contoso, DC=com" for CN=Users,DC=contoso,DC=com: no move may be planned.
+    assert not _plan(_group(), path="CN=Users, DC=contoso , DC=com").changed
+    moved = _plan(_group(), path="OU=Apps, DC=contoso,DC=com")
+    assert moved.changed
+    assert moved.after["path"] == "OU=Apps,DC=contoso,DC=com"
