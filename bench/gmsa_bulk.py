@@ -41,7 +41,7 @@ def env(name: str) -> str:
 
 def connect() -> ldap3.Connection:
     tls = ldap3.Tls(validate=ssl.CERT_REQUIRED, ca_certs_file=env("GMSA_LDAP_CA_CERT"))
-    server = ldap3.Server(env("GMSA_LDAP_SERVER"), port=636, use_ssl=True, tls=tls, get_info=ldap3.NONE)
+    server = ldap3.Server(env("GMSA_LDAP_SERVER").split(",")[0], port=636, use_ssl=True, tls=tls, get_info=ldap3.NONE)
     return ldap3.Connection(server, user=env("GMSA_LDAP_USERNAME"), password=env("GMSA_LDAP_PASSWORD"), auto_bind=True)
 
 
@@ -104,7 +104,7 @@ def samba_tool_loop(count: int) -> float:
 
 def module_args(count: int, state: str = "present") -> dict:
     return {
-        "server": [env("GMSA_LDAP_SERVER")],
+        "server": [env("GMSA_LDAP_SERVER").split(",")[0]],  # DC1, whose database samba_db() reads
         "ca_cert": env("GMSA_LDAP_CA_CERT"),
         "username": env("GMSA_LDAP_USERNAME"),
         "password": env("GMSA_LDAP_PASSWORD"),
