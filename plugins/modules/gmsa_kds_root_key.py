@@ -173,8 +173,8 @@ ldap_server:
   sample: dc1.contoso.com
 ldap_write_server:
   description:
-    - The domain controller this task's writes went to: the write DC (O(write_server), else the PDC emulator) when
-      the task created an object or read from it, else the DC that answered (RV(ldap_server)).
+    - The domain controller this task's writes went to. That is the write DC (O(write_server), else the PDC
+      emulator) when the task created an object or read from it, else the DC that answered (RV(ldap_server)).
   returned: when the task wrote to AD
   type: str
   sample: dc1.contoso.com

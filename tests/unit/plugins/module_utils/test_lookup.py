@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.write_server import PDC_EMULATOR, WriteServer
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._lookup import (
     NameLookup,
     bare_name,
@@ -16,8 +18,6 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._lookup import 
     sam_account_name_filter,
     seeing_own_writes,
 )
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.write_server import PDC_EMULATOR, WriteServer
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import lookup_principals
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._sid import sid_to_bytes
 
