@@ -15,6 +15,9 @@ Every target runs even after one fails (``--fail-fast`` stops at the first failu
 failed targets and the exit status is 1 when any failed, 2 when the lab could not be brought up or a target
 name is unknown.
 
+The lab has two DCs that replicate, DC1 and dc2 (``LAB_DC_REPLICAS`` sets how many DCs beside DC1; 0 for one DC
+alone); the connection the targets get lists both, DC1 first.
+
 Environment: ``LAB_DIR`` (default ``.lab/dc``) and ``LAB_NETNS`` (default ``gmsalab``) choose the lab, as for
 ``scripts/lab-dc``; ``ANSIBLE_COLLECTIONS_PATH`` and ``ANSIBLE_ROLES_PATH`` default to this checkout's
 ``.cache/collections`` and ``tests/integration/targets``.
@@ -78,12 +81,16 @@ def main(argv: list[str] | None = None) -> int:
     lab_dir = os.environ.get("LAB_DIR") or str(REPO / ".lab" / "dc")
     lab_netns = os.environ.get("LAB_NETNS") or "gmsalab"
     lab_vars = ["-e", f"lab_dc_dir={lab_dir}", "-e", f"lab_dc_netns={lab_netns}"]
+    replicas = os.environ.get("LAB_DC_REPLICAS")
+    replica_vars = ["-e", f"lab_dc_replicas={replicas}"] if replicas else []  # lab.yml's default: 1
     env = environment()
 
-    print(f"=== lab DC {lab_netns} ({lab_dir})", flush=True)
-    if playbook([str(HERE / "lab.yml"), *lab_vars], env) != 0:
+    print(f"=== lab DCs {lab_netns} ({lab_dir})", flush=True)
+    started = time.monotonic()
+    if playbook([str(HERE / "lab.yml"), *lab_vars, *replica_vars], env) != 0:
         print("run.py: the lab DC did not come up; no target ran.", file=sys.stderr)
         return 2
+    print(f"=== lab DCs up in {time.monotonic() - started:.1f} s", flush=True)
     inventory = str(Path(lab_dir) / "integration_inventory.yml")
 
     results: list[tuple[str, str, float]] = []
