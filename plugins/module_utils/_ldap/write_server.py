@@ -102,7 +102,7 @@ def choose_write_server(facts: WriteServerFacts) -> WriteServer:
 def write_server_from_dns_name(
     unresolved: WriteServer, dns_host_name: str | None, facts: WriteServerFacts
 ) -> WriteServer:
-    """The PDC emulator once its server object's ``dNSHostName`` is read; GmsaError when it has none."""
+    """The PDC emulator once its server object's ``dNSHostName`` is read (lower-cased); GmsaError when it has none."""
     if not dns_host_name:
         raise GmsaError(
             f"The PDC emulator's server object {unresolved.server_dn} has no dNSHostName, so the DC that creates "
@@ -110,8 +110,10 @@ def write_server_from_dns_name(
             hint="Set write_server (GMSA_LDAP_WRITE_SERVER) to the host name of the PDC emulator.",
             dn=unresolved.server_dn,
         )
-    reached = same_host(dns_host_name, facts.reached) or same_host(dns_host_name, facts.reached_dns_name)
-    return WriteServer(dns_host_name, unresolved.reason, reached, unresolved.server_dn)
+    # DNS names are case-insensitive (RFC 4343); Samba's provision writes DC1.contoso.com, messages say dc1.
+    name = dns_host_name.strip().rstrip(".").lower()
+    reached = same_host(name, facts.reached) or same_host(name, facts.reached_dns_name)
+    return WriteServer(name, unresolved.reason, reached, unresolved.server_dn)
 
 
 def unreachable_write_server(write: WriteServer, reached: str, why: str) -> GmsaError:

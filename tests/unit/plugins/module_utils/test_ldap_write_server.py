@@ -65,7 +65,7 @@ def test_choose_write_server(given: WriteServerFacts, expected: WriteServer) -> 
 def test_pdc_found_by_its_server_object() -> None:
     given = facts("dc2.contoso.com", DC2_NTDS)
     unresolved = choose_write_server(given)
-    resolved = write_server_from_dns_name(unresolved, "dc1.contoso.com", given)
+    resolved = write_server_from_dns_name(unresolved, "DC1.contoso.com", given)  # as Samba's provision writes it
     assert (resolved.name, resolved.is_reached, resolved.label) == (
         "dc1.contoso.com",
         False,
