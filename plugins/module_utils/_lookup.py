@@ -112,7 +112,7 @@ def seeing_own_writes(client: Any, what: str, search: Callable[[], T], missing: 
     """
     result = search()
     names = list(dict.fromkeys(missing(result)))
-    reached = getattr(client, "server_name", None)
+    reached: str = getattr(client, "server_name", None) or "the DC reached"
     try:
         if not names or getattr(client, "on_write_server", True):
             return result
