@@ -84,6 +84,21 @@ options:
       - Can be set with the E(GMSA_LDAP_CONNECTION_TIMEOUT) environment variable.
     type: int
     default: 10
+  write_server:
+    description:
+      - The host name of the domain controller that creates objects (gMSAs, host groups, KDS root keys). When
+        omitted, the PDC emulator of the domain, the DC that the C(fSMORoleOwner) attribute of the domain object names.
+      - Every create goes to this one DC, so that a re-run after a lost DC can never create an object twice (two
+        DCs creating one name before they replicate leave two objects, one renamed with AD's C(CNF:) suffix).
+        When it cannot be reached, a task that would create an object fails and names it, and creates nothing.
+      - The DC that answered (RV(ldap_server)) still does the reads and changes existing objects; a second
+        connection to this DC is opened only when an object must be created, or when an object a task needs is
+        missing on the DC that answered (it may have been created moments ago and not have replicated yet; the
+        task then reads from this DC and says so in its warnings).
+      - Set it to another DC only when the PDC emulator is lost, or to pin creates to a DC of your choice; pick
+        one that has replicated everything from the previous one.
+      - Can be set with the E(GMSA_LDAP_WRITE_SERVER) environment variable.
+    type: str
 requirements:
   - ldap3 >= 2.9 (Python library)
   - dnspython (Python library, only for DC discovery when O(server) is omitted)

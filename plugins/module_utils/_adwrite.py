@@ -188,6 +188,10 @@ def converge(
     index = lookup_principals(client, principal_identities(kind, requests), principal_sids(kind, requests, entries))
     context = PlanContext(client.domain, index, lookup_failure_action)
     plans = [plan_object(kind, entries[r.name.lower()], r, context) for r in requests]
+    if any(plan.creates for plan in plans):
+        # Creates happen on the write DC only (_ldap/write_server.py); an unreachable one fails here, before any
+        # write, in check mode too. The lookup above already moved there when it missed a name.
+        client.use_write_server()
     if before_write is not None:
         before_write(client, plans)
     outcome = Converged(plans, index, warnings=context.warnings)

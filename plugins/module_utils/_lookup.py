@@ -25,15 +25,25 @@ What gmsa_check reads (the gMSA, or whatever else holds its name, to say what it
 for the name without the suffix, to report "a user holds that name" instead of "missing". ``wildcards``
 reads ``*`` in names as LDAP substring wildcards (RFC 4515 3) and returns only objects of the class;
 ``names=None`` then means every object of the class.
+
+Reads that see the task's own writes: a name the DC reached does not hold may have been created moments ago on
+the write DC (every create goes there, ``_ldap/write_server.py``) and not have replicated yet. So a lookup that
+misses a name on a DC that is not the write DC moves the client to the write DC and searches again there
+(:func:`seeing_own_writes`), and the task says so in its warnings when the write DC had it. Every lookup of the
+collection (this one, ``_principals.lookup_principals``, the host of ``gmsa_check``) goes through that function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from ._errors import GmsaError
 from ._ldap import Entry, escape_filter
+from ._ldap.write_server import replication_behind, write_server_not_checked
+
+T = TypeVar("T")
 
 # Always read: they tell what holds a name.
 LOOKUP_ATTRIBUTES = ("objectClass", "sAMAccountName")
@@ -92,6 +102,34 @@ class NameLookup:
         }
 
 
+def seeing_own_writes(client: Any, what: str, search: Callable[[], T], missing: Callable[[T], Iterable[str]]) -> T:
+    """``search()``, run again on the write DC when it misses names on a DC that is not the write DC.
+
+    ``missing(result)`` lists the names a result lacks; ``what`` names them in warnings (``gMSA``). Once moved,
+    the client stays on the write DC for the rest of the task, so later reads and writes see the same state.
+    A write DC that cannot be reached leaves the first result and a warning (a create then fails naming it).
+    Clients without a write DC (unit-test fakes, the host's own connection in gmsa_check) just search.
+    """
+    result = search()
+    names = list(dict.fromkeys(missing(result)))
+    reached: str = getattr(client, "server_name", None) or "the DC reached"
+    try:
+        if not names or getattr(client, "on_write_server", True):
+            return result
+        client.use_write_server()
+    except GmsaError as exc:
+        label = client.write_server.label if getattr(client, "_write_server", None) else "the write DC"
+        why = getattr(client, "write_failure", None) or exc.message.rstrip(".")
+        client.warnings.append(write_server_not_checked(what, names, reached, label, why))
+        return result
+    again = search()
+    still = {name.lower() for name in missing(again)}
+    found = [name for name in names if name.lower() not in still]
+    if found:
+        client.warnings.append(replication_behind(what, found, reached, client.write_server))
+    return again
+
+
 def _name_clause(name: str, suffix: str, bare_too: bool, wildcards: bool) -> str:
     bare = bare_name(name, suffix)
     pieces = bare.split("*") if wildcards else [bare]
@@ -140,5 +178,23 @@ def find_by_sam_account_name(
     if ldap_filter is None:
         return NameLookup(object_class, suffix, ())
     wanted = list(dict.fromkeys([*LOOKUP_ATTRIBUTES, *attributes]))
-    entries = client.search(base or client.domain.domain_dn, ldap_filter, wanted)
-    return NameLookup(object_class, suffix, tuple(entries))
+    domain_dn = client.domain.domain_dn
+
+    def search() -> NameLookup:
+        return NameLookup(object_class, suffix, tuple(client.search(base or domain_dn, ldap_filter, wanted)))
+
+    if wildcards or listed is None or (base and base.lower() != domain_dn.lower()):
+        # Patterns have nothing to miss, and another domain's objects are never on this domain's write DC (a
+        # base under the domain head is a container: its objects are looked up where the caller reads them).
+        return search()
+    return seeing_own_writes(client, what_is(object_class), search, lambda found: missing_names(found, listed))
+
+
+def missing_names(found: NameLookup, names: Iterable[str]) -> list[str]:
+    """The names nothing holds in ``found`` (neither an object of the class nor another)."""
+    return [name for name in names if not found.holders(name)]
+
+
+def what_is(object_class: str) -> str:
+    """A class as warnings name it."""
+    return {"msds-groupmanagedserviceaccount": "gMSA", "computer": "Computer"}.get(object_class.lower(), object_class)

@@ -26,7 +26,8 @@ def run_ldap_module(module: AnsibleModule, work: Callable[[LdapClient], dict[str
     """Connect, run ``work(client)`` and exit with its result; a GmsaError becomes one clear failure.
 
     Every result, failed or not, names the DC that answered (``ldap_server``) and carries ``ldap_operations``
-    once a DC answered; each DC passed over on the way is a warning. ``on_failure`` are extra (secret-free)
+    once a DC answered, and ``ldap_write_server`` (the DC written on) once the task wrote; each DC passed over on
+    the way is a warning. ``on_failure`` are extra (secret-free)
     values returned with a failure, for diagnostics.
     """
     client = None
@@ -48,7 +49,13 @@ def run_ldap_module(module: AnsibleModule, work: Callable[[LdapClient], dict[str
 
 
 def _connection_result(module: AnsibleModule, client: LdapClient) -> dict[str, Any]:
-    """``ldap_server`` and ``ldap_operations`` of a connected client; warns of each DC it skipped."""
+    """``ldap_server``, ``ldap_operations`` and, when the task wrote, ``ldap_write_server`` of a connected client;
+    warns of each DC it skipped and of what the client noted (reads moved to the write DC)."""
     for skipped in client.skipped:
         module.warn(f"{skipped.warning} {client.server_name} answered instead.")
-    return {"ldap_server": client.server_name, "ldap_operations": dict(client.operations)}
+    for warning in dict.fromkeys(client.warnings):
+        module.warn(warning)
+    result: dict[str, Any] = {"ldap_server": client.server_name, "ldap_operations": dict(client.operations)}
+    if client.written_on is not None:
+        result["ldap_write_server"] = client.written_on
+    return result

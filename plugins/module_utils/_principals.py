@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from ._errors import GmsaError
 from ._ldap import Entry, dn_is_valid, escape_filter
+from ._lookup import seeing_own_writes
 from ._sid import is_sid_string, normalize_sid, sid_filter_value, sid_from_bytes
 
 LOOKUP_FAILURE_ACTIONS = ("fail", "warn", "ignore")
@@ -108,12 +109,20 @@ class PrincipalIndex:
 
 def lookup_principals(client: Any, identities: Iterable[str], sids: Iterable[str] = ()) -> PrincipalIndex:
     """One subtree search of the domain for every identity and SID given (none: no search)."""
-    wanted = list(identities) + list(sids)
+    identities = list(identities)
+    wanted = identities + list(sids)
     ldap_filter = principals_filter(wanted)
     if ldap_filter is None:
         return PrincipalIndex()
-    entries = client.search(client.domain.domain_dn, ldap_filter, PRINCIPAL_ATTRIBUTES)
-    return PrincipalIndex(p for p in (principal_from_entry(e) for e in entries) if p is not None)
+    named = list(identities)
+
+    def search() -> PrincipalIndex:
+        entries = client.search(client.domain.domain_dn, ldap_filter, PRINCIPAL_ATTRIBUTES)
+        return PrincipalIndex(p for p in (principal_from_entry(e) for e in entries) if p is not None)
+
+    # A principal named but not found may have been created on the write DC moments ago (``_lookup``); SIDs that
+    # existing objects already name are not looked for there (a deleted principal's SID stays behind).
+    return seeing_own_writes(client, "Principal", search, lambda index: [i for i in named if index.find(i) is None])
 
 
 def resolve(

@@ -128,6 +128,14 @@ connection:
       type: list
       elements: str
       sample: [dc1.contoso.com, dc2.contoso.com]
+    write_server:
+      description:
+        - The DC that creates objects, O(write_server) or else the PDC emulator (the DC that C(fSMORoleOwner) of
+          the domain object names). Tasks that create objects send them there whichever DC answered.
+        - Give it as the first O(server) of later tasks to keep a whole play on one DC, the one that has every
+          write of the play.
+      type: str
+      sample: dc1.contoso.com
     skipped_servers:
       description:
         - The DCs tried before the one that answered and passed over, each with the reason (no answer within
@@ -169,7 +177,7 @@ def main() -> None:
         return {
             "changed": False,
             "domain": client.domain.as_dict(),
-            "connection": client.describe(),
+            "connection": {**client.describe(), "write_server": client.write_server.name},
             "libraries": library_versions(),
         }
 

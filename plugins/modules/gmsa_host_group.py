@@ -196,6 +196,13 @@ managed_by:
   returned: when state is present
   type: str
   sample: CN=Container Admins,CN=Users,DC=contoso,DC=com
+ldap_write_server:
+  description:
+    - The domain controller this task's writes went to. That is the write DC (O(write_server), else the PDC
+      emulator) when the task created an object or read from it, else the DC that answered (RV(ldap_server)).
+  returned: when the task wrote to AD
+  type: str
+  sample: dc1.contoso.com
 ldap_operations:
   description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
   returned: always

@@ -171,6 +171,13 @@ ldap_server:
   returned: when a domain controller answered
   type: str
   sample: dc1.contoso.com
+ldap_write_server:
+  description:
+    - The domain controller this task's writes went to. That is the write DC (O(write_server), else the PDC
+      emulator) when the task created an object or read from it, else the DC that answered (RV(ldap_server)).
+  returned: when the task wrote to AD
+  type: str
+  sample: dc1.contoso.com
 ldap_operations:
   description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
   returned: always
@@ -243,6 +250,10 @@ def ensure_present(module, client, key_id: str | None, hours: float, now: dateti
             )
         return dict(changed=False, **result)
 
+    if client.use_write_server():
+        # Keys are created on the write DC only (so a re-run on another DC never makes a second key); it may hold
+        # a key the DC reached has not replicated yet, so decide again from what it holds.
+        return ensure_present(module, client, key_id, hours, now)
     if hours == 0:
         module.warn(
             "effective_time_hours 0 makes the key usable before it can replicate: only do this in a single-DC lab."

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from .._gmsa import UF_ACCOUNTDISABLE
 from .._kds import filetime_to_datetime
 from .._ldap import Entry, LdapClient, escape_filter
-from .._lookup import find_by_sam_account_name
+from .._lookup import find_by_sam_account_name, seeing_own_writes
 from .._sid import normalize_sid, sid_filter_value, sid_from_bytes
 from .findings import ERROR, Finding, ok
 
@@ -91,20 +91,23 @@ def _dns_host_filter(host: str) -> str:
     return f"(&(objectClass=computer)(|(dNSHostName={escape_filter(host)})(sAMAccountName={label}$)))"
 
 
+def _find_host(client: LdapClient, host: str) -> Entry | None:
+    """The computer account by DN, DNS name or sAMAccountName (``NAME`` or ``NAME$``), or None."""
+    if "=" in host:
+        return client.read(host, HOST_ATTRIBUTES)
+    if "." in host:
+        found = client.search(client.domain.domain_dn, _dns_host_filter(host), HOST_ATTRIBUTES)
+        return found[0] if found else None
+    return find_by_sam_account_name(client, [host], "computer", suffix="$", attributes=HOST_ATTRIBUTES).entry(host)
+
+
 def read_host(client: LdapClient, host: str) -> HostFacts | None:
     """The computer account ``host`` names (NAME, NAME$, its DNS name or its DN), with its token groups.
 
     ``tokenGroups`` is constructed (MS-ADTS 3.1.1.4.5.19): only a base search returns it, and it holds the
     transitive security groups, nested ones included, as the DC puts them in the host's tickets.
     """
-    entry: Entry | None
-    if "=" in host:
-        entry = client.read(host, HOST_ATTRIBUTES)
-    elif "." in host:
-        found = client.search(client.domain.domain_dn, _dns_host_filter(host), HOST_ATTRIBUTES)
-        entry = found[0] if found else None
-    else:
-        entry = find_by_sam_account_name(client, [host], "computer", suffix="$", attributes=HOST_ATTRIBUTES).entry(host)
+    entry = seeing_own_writes(client, "Computer", lambda: _find_host(client, host), lambda e: [] if e else [host])
     object_sid = entry.first("objectSid") if entry is not None else None
     if entry is None or object_sid is None:
         return None

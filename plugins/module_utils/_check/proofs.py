@@ -52,8 +52,9 @@ def prove_password_retrieval(
     """Bind as the container host over the encrypted connection and read msDS-ManagedPassword, as it would."""
     check, domain = "host_password_retrieval", client.domain
     sam = host.rstrip("$") + "$"
-    # The same DC as the checks: the host's bind must see what they saw.
-    server = (client.server_name,) if client.server_name else client.options.server
+    # The same DC as the checks (the write DC once a lookup moved there): the host's bind must see what they saw.
+    reading = client.current_server or client.server_name
+    server = (reading,) if reading else client.options.server
     if host_keytab:
         principal = f"{sam}@{domain.dns_name.upper()}"
         options = replace(

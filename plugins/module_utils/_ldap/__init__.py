@@ -9,6 +9,7 @@
                    bind, all within ``connection_timeout``
 - ``client``       ``LdapClient``: failover over the DCs, the LDAP operations and their count, the domain facts
 - ``domain``       the rootDSE, the domain head and crossRefs as ``DomainInfo``
+- ``write_server`` which DC creates objects (the PDC emulator, or ``write_server``), a pure decision
 - ``errors``       LDAP, TLS and Kerberos failures as ``GmsaError`` messages that say what to do next
 - ``entry``, ``names``, ``libraries``   search results, DN/filter escaping, the guarded third-party imports
 

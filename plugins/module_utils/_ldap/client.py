@@ -19,6 +19,13 @@ from .errors import MOVE_ADVICE, Unreachable, operation_error, short
 from .libraries import ldap3, ldap3_exceptions
 from .names import rdn_of
 from .options import ConnectionOptions
+from .write_server import (
+    WriteServer,
+    WriteServerFacts,
+    choose_write_server,
+    unreachable_write_server,
+    write_server_from_dns_name,
+)
 
 # Paged results control (RFC 2696), which AD calls LDAP_PAGED_RESULT_OID_STRING.
 PAGED_RESULTS_OID = "1.2.840.113556.1.4.319"
@@ -46,7 +53,12 @@ class LdapClient:
 
     ``credential`` says how to bind (:mod:`.credentials`); by default the one ``options`` names. ``connect()``
     tries the DCs in order (``options.server`` or DNS discovery) and keeps the first that binds; the others
-    tried before it are in ``skipped``. ``operations`` counts the LDAP operations sent, by kind.
+    tried before it are in ``skipped``. ``operations`` counts the LDAP operations sent, by kind, on every
+    connection of the task.
+
+    Creates go to the write DC (:mod:`.write_server`): :meth:`use_write_server` moves every later operation to it
+    (a second connection, opened only when the reached DC is not the write DC); :meth:`add` calls it itself.
+    ``written_on`` names the DC that took the task's writes, ``warnings`` what the task should tell the user.
     """
 
     def __init__(self, options: ConnectionOptions, credential: Credential | None = None) -> None:
@@ -61,6 +73,12 @@ class LdapClient:
         self._conn: Any = None
         self._root_dse: Entry | None = None
         self._domain: DomainInfo | None = None
+        self.current_server: str | None = None
+        self.written_on: str | None = None
+        self.warnings: list[str] = []
+        self._reached_conn: Any = None
+        self._write_server: WriteServer | None = None
+        self.write_failure: str | None = None
 
     # -- connecting ---------------------------------------------------------------------------------
 
@@ -74,7 +92,8 @@ class LdapClient:
             except Unreachable as exc:
                 self.skipped.append(SkippedServer(host, port, str(exc)))
                 continue
-            self.server_name = host
+            self.server_name = self.current_server = host
+            self._reached_conn = self._conn
             return self
         tried = "; ".join(f"{s.server}:{s.port} ({s.reason})" for s in self.skipped)
         raise GmsaError(
@@ -97,11 +116,78 @@ class LdapClient:
         }
 
     def close(self) -> None:
-        if self._conn is not None:
+        for conn in {id(c): c for c in (self._conn, self._reached_conn) if c is not None}.values():
             # The connection may already be gone; there is nothing to report about an unbind.
             with contextlib.suppress(Exception):
-                self._conn.unbind()
-            self._conn = None
+                conn.unbind()
+        self._conn = self._reached_conn = None
+
+    # -- the write DC ---------------------------------------------------------------------------------
+
+    @property
+    def write_server(self) -> WriteServer:
+        """The DC that creates objects (:func:`.write_server.choose_write_server`), resolved once per task.
+
+        Costs nothing beyond the rootDSE and domain head the client reads anyway, plus one base read of the PDC
+        emulator's server object when the reached DC is not the PDC emulator and no ``write_server`` is given.
+        """
+        if self._write_server is None:
+            facts = self._write_server_facts()
+            chosen = choose_write_server(facts)
+            if chosen.name is None and chosen.server_dn:
+                server = self._on(self._reached_conn, lambda: self.read(chosen.server_dn or "", ["dNSHostName"]))
+                chosen = write_server_from_dns_name(chosen, server.text("dNSHostName") if server else None, facts)
+            self._write_server = chosen
+        return self._write_server
+
+    def _write_server_facts(self) -> WriteServerFacts:
+        root, domain = self.root_dse, self.domain
+        return WriteServerFacts(
+            reached=self.server_name or "",
+            reached_dns_name=root.text("dnsHostName") or "",
+            reached_ntds_dn=root.text("dsServiceName") or "",
+            role_owner_ntds_dn=domain.pdc_role_owner,
+            requested=self.options.write_server,
+        )
+
+    @property
+    def on_write_server(self) -> bool:
+        """Whether the operations go to the write DC now (it was reached, or :meth:`use_write_server` moved)."""
+        return self.write_server.is_reached or self._conn is not self._reached_conn
+
+    def use_write_server(self) -> bool:
+        """Send every later operation to the write DC; True when this call moved there from the reached DC.
+
+        Opens one more connection (same options and credential) when the reached DC is not the write DC.
+        Raises the GmsaError of :func:`.write_server.unreachable_write_server` when it cannot be reached
+        (remembered: the task does not wait for it twice).
+        """
+        if self.on_write_server:
+            return False
+        write = self.write_server
+        if self.write_failure is not None:
+            raise unreachable_write_server(write, self.server_name or "", self.write_failure)
+        try:
+            conn = open_connection(write.name or "", self.options, self.credential)
+        except Unreachable as exc:
+            self.write_failure = str(exc)
+            raise unreachable_write_server(write, self.server_name or "", self.write_failure) from None
+        except GmsaError as exc:
+            self.write_failure = exc.message.rstrip(".")
+            raise unreachable_write_server(write, self.server_name or "", self.write_failure) from None
+        self._conn, self.current_server = conn, write.name
+        return True
+
+    def _on(self, conn: Any, call: Any) -> Any:
+        """Run ``call()`` with ``conn`` as the connection, then restore the current one."""
+        current, self._conn = self._conn, conn
+        try:
+            return call()
+        finally:
+            self._conn = current
+
+    def _wrote(self) -> None:
+        self.written_on = self.current_server
 
     def __enter__(self) -> LdapClient:
         return self.connect()
@@ -165,7 +251,10 @@ class LdapClient:
         return found[0] if found else None
 
     def add(self, dn: str, object_class: str | list[str], attributes: dict[str, Any]) -> None:
+        """Create ``dn`` on the write DC (moving there first, see :meth:`use_write_server`)."""
+        self.use_write_server()
         self.operations["add"] += 1
+        self._wrote()
         self._check("add", dn, self._conn.add(dn, object_class, attributes))
 
     def modify(
@@ -179,6 +268,7 @@ class LdapClient:
         ops = {"add": ldap3.MODIFY_ADD, "delete": ldap3.MODIFY_DELETE, "replace": ldap3.MODIFY_REPLACE}
         payload = {attr: [(ops[op], values) for op, values in items] for attr, items in changes.items()}
         self.operations["modify"] += 1
+        self._wrote()
         self._check("modify", dn, self._conn.modify(dn, payload, controls=controls))
 
     def move(self, dn: str, new_parent: str) -> None:
@@ -188,6 +278,7 @@ class LdapClient:
         result code; a lost connection gives "Reconnect and run the task again."
         """
         self.operations["modify"] += 1
+        self._wrote()
         try:
             ok = self._conn.modify_dn(dn, rdn_of(dn), delete_old_dn=True, new_superior=new_parent)
         except Exception as exc:  # ldap3 raises several types for a lost connection
@@ -199,6 +290,7 @@ class LdapClient:
 
     def delete(self, dn: str) -> None:
         self.operations["delete"] += 1
+        self._wrote()
         self._check("delete", dn, self._conn.delete(dn))
 
     # -- directory facts -----------------------------------------------------------------------------

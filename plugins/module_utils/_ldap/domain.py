@@ -28,6 +28,7 @@ ROOT_DSE_ATTRIBUTES = (
     "schemaNamingContext",
     "rootDomainNamingContext",
     "dnsHostName",
+    "dsServiceName",
 )
 
 
@@ -56,6 +57,8 @@ class DomainInfo:
     guid: str
     dc_dns_hostname: str
     well_known: dict[str, str]
+    # fSMORoleOwner of the domain NC head: the nTDSDSA DN of the PDC emulator (MS-ADTS 3.1.1.1.11); "" unread.
+    pdc_role_owner: str = ""
 
     @property
     def users_dn(self) -> str:
@@ -114,7 +117,9 @@ def read_domain(reader: DirectoryReader, root_dse: Entry, server: str | None) ->
     domain_dn = root_dse.text("defaultNamingContext") or ""
     forest_dn = root_dse.text("rootDomainNamingContext") or domain_dn
     configuration_dn = root_dse.text("configurationNamingContext") or ""
-    head = reader.read(domain_dn, ["objectSid", "objectGUID", "wellKnownObjects", "otherWellKnownObjects"])
+    head = reader.read(
+        domain_dn, ["objectSid", "objectGUID", "wellKnownObjects", "otherWellKnownObjects", "fSMORoleOwner"]
+    )
     sid = head.first("objectSid") if head else None
     if head is None or sid is None:
         raise GmsaError(f"Cannot read the domain object {domain_dn}.", hint=RESULT_ADVICE[50], dn=domain_dn)
@@ -141,4 +146,5 @@ def read_domain(reader: DirectoryReader, root_dse: Entry, server: str | None) ->
         guid=guid_from_bytes(head.first("objectGUID") or b""),
         dc_dns_hostname=root_dse.text("dnsHostName") or server or "",
         well_known=well_known,
+        pdc_role_owner=head.text("fSMORoleOwner") or "",
     )

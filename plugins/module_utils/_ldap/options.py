@@ -44,6 +44,7 @@ def connection_argument_spec() -> dict[str, Any]:
         "username": {"type": "str", "fallback": env("username")},
         "password": {"type": "str", "no_log": True, "fallback": env("password")},
         "connection_timeout": {"type": "int", "default": 10, "fallback": env("connection_timeout")},
+        "write_server": {"type": "str", "fallback": env("write_server")},
     }
 
 
@@ -52,6 +53,7 @@ class ConnectionOptions:
     """The validated connection options of one task (the password never appears in ``repr``).
 
     ``connection_timeout`` (seconds) bounds the TCP connect, the TLS handshake and the bind to each DC together.
+    ``write_server`` is the DC that creates objects (None: the PDC emulator, see ``write_server.py``).
     """
 
     server: tuple[str, ...] = ()
@@ -63,12 +65,14 @@ class ConnectionOptions:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     connection_timeout: int = 10
+    write_server: str | None = None
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> ConnectionOptions:
         """From a module's params (missing keys take their defaults); raises ValidationError on bad values."""
         values = {name: params.get(name) for name in connection_argument_spec()}
         values["server"] = tuple(s.strip() for s in (values["server"] or ()) if s and s.strip())
+        values["write_server"] = (values["write_server"] or "").strip() or None
         for name, default in (
             ("tls_mode", "ldaps"),
             ("cert_validation", "always"),

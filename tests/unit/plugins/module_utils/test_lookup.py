@@ -7,14 +7,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.write_server import PDC_EMULATOR, WriteServer
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._lookup import (
     NameLookup,
     bare_name,
     find_by_sam_account_name,
     most_specific_class,
     sam_account_name_filter,
+    seeing_own_writes,
 )
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import lookup_principals
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._sid import sid_to_bytes
 
 GMSA = "msDS-GroupManagedServiceAccount"
 DOMAIN_DN = "DC=contoso,DC=com"
@@ -104,3 +109,109 @@ def test_base_is_given_for_other_domains():
 def test_bare_name(name, bare):
     assert bare_name(name, "$") == bare
     assert bare_name(name, "") == name
+
+
+# -- reads that see the task's own writes (issue 12 point 4) ---------------------------------------------------
+
+
+class TwoDcClient:
+    """A fake of the client's write-DC interface: DC2 reached, DC1 the write DC, each with its own entries."""
+
+    def __init__(self, reached: list[Entry], write: list[Entry] | None, reached_is_write: bool = False) -> None:
+        self.domain = Domain()
+        self.server_name = "dc2.contoso.com"
+        self.answers = {"dc2.contoso.com": reached, "dc1.contoso.com": write or []}
+        self.current = "dc2.contoso.com"
+        self.reachable = write is not None
+        self.reached_is_write = reached_is_write
+        self.write_failure: str | None = None
+        self.warnings: list[str] = []
+        self.searches: list[str] = []
+        self._write_server = WriteServer("dc1.contoso.com", PDC_EMULATOR, reached_is_write)
+        self.write_server = self._write_server
+
+    @property
+    def on_write_server(self) -> bool:
+        return self.reached_is_write or self.current == "dc1.contoso.com"
+
+    def use_write_server(self) -> bool:
+        if self.on_write_server:
+            return False
+        if not self.reachable:
+            self.write_failure = "TCP connect failed: connection refused"
+            raise GmsaError("unreachable")
+        self.current = "dc1.contoso.com"
+        return True
+
+    def search(self, base: str, ldap_filter: str, attributes: Any = ()) -> list[Entry]:
+        self.searches.append(self.current)
+        return self.answers[self.current]
+
+
+def test_found_on_the_reached_dc_costs_nothing_more() -> None:
+    client = TwoDcClient([WEB], [WEB])
+    assert find_by_sam_account_name(client, ["WebApp01"], GMSA, suffix="$").entry("WebApp01") == WEB
+    assert (client.searches, client.warnings) == (["dc2.contoso.com"], [])
+
+
+def test_a_miss_on_the_write_dc_itself_is_final() -> None:
+    client = TwoDcClient([], [WEB], reached_is_write=True)
+    assert find_by_sam_account_name(client, ["WebApp01"], GMSA, suffix="$").entry("WebApp01") is None
+    assert client.searches == ["dc2.contoso.com"]
+
+
+def test_a_miss_looks_on_the_write_dc_and_warns() -> None:
+    client = TwoDcClient([PC], [WEB, PC])
+    found = find_by_sam_account_name(client, ["WebApp01", "PC1"], GMSA, suffix="$")
+    assert found.entry("WebApp01") == WEB
+    assert client.searches == ["dc2.contoso.com", "dc1.contoso.com"]
+    assert client.current == "dc1.contoso.com"  # the rest of the task reads there
+    assert len(client.warnings) == 1
+    assert client.warnings[0].startswith("gMSA WebApp01 not found on dc2.contoso.com but on dc1.contoso.com")
+
+
+def test_missing_everywhere_moves_without_a_warning() -> None:
+    client = TwoDcClient([], [])
+    assert find_by_sam_account_name(client, ["New01"], GMSA, suffix="$").entry("New01") is None
+    assert (client.current, client.warnings) == ("dc1.contoso.com", [])
+
+
+def test_unreachable_write_dc_keeps_the_first_answer_and_says_so() -> None:
+    client = TwoDcClient([], None)
+    assert find_by_sam_account_name(client, ["New01"], GMSA, suffix="$").entry("New01") is None
+    assert client.searches == ["dc2.contoso.com"]
+    assert len(client.warnings) == 1
+    assert "could not be reached" in client.warnings[0] and "connection refused" in client.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"wildcards": True}, {"base": "DC=emea,DC=contoso,DC=com"}], ids=["patterns", "other domain"]
+)
+def test_no_fallback_for_patterns_or_other_domains(kwargs: dict[str, Any]) -> None:
+    client = TwoDcClient([], [WEB])
+    find_by_sam_account_name(client, ["WebApp01"], GMSA, suffix="$", **kwargs)
+    assert client.searches == ["dc2.contoso.com"]
+
+
+def test_seeing_own_writes_with_a_client_without_write_dc() -> None:
+    client = RecordingClient([])
+    assert seeing_own_writes(client, "x", lambda: 1, lambda result: ["missing"]) == 1
+
+
+def test_principal_lookup_looks_on_the_write_dc() -> None:
+    hosts = Entry(
+        f"CN=Hosts,CN=Users,{DOMAIN_DN}",
+        {
+            "samaccountname": [b"Hosts"],
+            "objectclass": [b"top", b"group"],
+            "objectsid": [sid_to_bytes("S-1-5-21-1-2-3-1105")],
+        },
+    )
+    client = TwoDcClient([], [hosts])
+    index = lookup_principals(client, ["Hosts"], ["S-1-5-21-1-2-3-1999"])
+    assert index.find("Hosts") is not None
+    assert client.warnings[0].startswith("Principal Hosts not found on dc2.contoso.com")
+    # SIDs existing objects name are not a reason to look elsewhere.
+    client = TwoDcClient([], [hosts])
+    lookup_principals(client, [], ["S-1-5-21-1-2-3-1999"])
+    assert client.searches == ["dc2.contoso.com"]

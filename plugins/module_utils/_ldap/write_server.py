@@ -1,0 +1,144 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which DC creates objects: one for the whole domain, so that a re-run after a lost DC never creates twice.
+
+AD replicates with multiple masters: two DCs that each create an object of one name before they replicate both
+keep it, and one copy is renamed with the ``\\0ACNF:<guid>`` suffix (MS-ADTS 3.1.1.1.18 name conflicts), with
+the same sAMAccountName and another SID. So every create goes to one DC, the *write DC*:
+
+* the DC the user names in ``write_server``, or else
+* the PDC emulator: the DC whose nTDSDSA object ``fSMORoleOwner`` of the domain NC head names (MS-ADTS 3.1.1.1.11,
+  FSMO roles); the server object is the parent of that DN, and its ``dNSHostName`` is the name to connect to.
+
+When the write DC cannot be reached, a create fails naming it instead of creating on another DC. Modifications
+of existing objects stay on the DC reached: AD resolves those per attribute (MS-DRSR 4.1.10.6.5, last writer
+wins), they cannot duplicate an object.
+
+The decision is pure (:func:`choose_write_server`, :func:`write_server_from_dns_name`); ``LdapClient`` does the
+I/O: ``dsServiceName`` comes with the rootDSE and ``fSMORoleOwner`` with the domain head it reads anyway, and the
+role owner's server object is read (one base search) only when the reached DC is not the role owner and the
+write DC is needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .._errors import GmsaError
+from .names import parent_dn
+
+PDC_EMULATOR = "the PDC emulator"
+WRITE_SERVER_OPTION = "write_server"
+
+
+@dataclass(frozen=True)
+class WriteServerFacts:
+    """What the decision needs: the DC reached, the domain's PDC role owner, and the user's choice.
+
+    ``reached`` is the host name the client connected to (as given in ``server`` or found by DNS);
+    ``reached_dns_name`` the rootDSE ``dnsHostName`` and ``reached_ntds_dn`` the rootDSE ``dsServiceName`` (the
+    reached DC's nTDSDSA object); ``role_owner_ntds_dn`` is ``fSMORoleOwner`` of the domain NC head (empty when it
+    could not be read); ``requested`` is the ``write_server`` option.
+    """
+
+    reached: str
+    reached_dns_name: str = ""
+    reached_ntds_dn: str = ""
+    role_owner_ntds_dn: str = ""
+    requested: str | None = None
+
+
+@dataclass(frozen=True)
+class WriteServer:
+    """The write DC: ``name`` to connect to (None until ``server_dn``'s dNSHostName is read), why it was chosen
+    (``reason``: :data:`PDC_EMULATOR` or the ``write_server`` option), and whether it is the DC reached."""
+
+    name: str | None
+    reason: str
+    is_reached: bool
+    server_dn: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``dc1.contoso.com (the PDC emulator)``, for messages."""
+        return f"{self.name or self.server_dn} ({self.reason})"
+
+
+def _host_key(name: str | None) -> str:
+    return (name or "").strip().rstrip(".").lower()
+
+
+def _dn_key(dn: str | None) -> str:
+    return ",".join(part.strip() for part in (dn or "").lower().split(","))
+
+
+def same_host(one: str | None, other: str | None) -> bool:
+    """Whether two DNS host names name the same host (case-insensitive, a trailing dot ignored)."""
+    return bool(_host_key(one)) and _host_key(one) == _host_key(other)
+
+
+def choose_write_server(facts: WriteServerFacts) -> WriteServer:
+    """The DC that creates objects, given the reached DC, the PDC role owner and ``write_server``.
+
+    * ``write_server`` given: that DC; it is the reached DC when it equals the host connected to or the reached
+      DC's ``dnsHostName``.
+    * else the PDC emulator: the reached DC when its ``dsServiceName`` is ``fSMORoleOwner``; otherwise the server
+      object above the role owner's nTDSDSA DN, whose ``dNSHostName`` the caller reads
+      (:func:`write_server_from_dns_name`).
+    * ``fSMORoleOwner`` unreadable: the reached DC (nothing better is known; objects are created where the
+      collection always created them).
+    """
+    if facts.requested and facts.requested.strip():
+        requested = facts.requested.strip()
+        reached = same_host(requested, facts.reached) or same_host(requested, facts.reached_dns_name)
+        return WriteServer(requested, WRITE_SERVER_OPTION, reached)
+    if not facts.role_owner_ntds_dn:
+        return WriteServer(facts.reached, "the DC reached (fSMORoleOwner could not be read)", True)
+    if facts.reached_ntds_dn and _dn_key(facts.reached_ntds_dn) == _dn_key(facts.role_owner_ntds_dn):
+        return WriteServer(facts.reached, PDC_EMULATOR, True)
+    return WriteServer(None, PDC_EMULATOR, False, server_dn=parent_dn(facts.role_owner_ntds_dn))
+
+
+def write_server_from_dns_name(
+    unresolved: WriteServer, dns_host_name: str | None, facts: WriteServerFacts
+) -> WriteServer:
+    """The PDC emulator once its server object's ``dNSHostName`` is read (lower-cased); GmsaError when it has none."""
+    if not dns_host_name:
+        raise GmsaError(
+            f"The PDC emulator's server object {unresolved.server_dn} has no dNSHostName, so the DC that creates "
+            "objects cannot be reached by name.",
+            hint="Set write_server (GMSA_LDAP_WRITE_SERVER) to the host name of the PDC emulator.",
+            dn=unresolved.server_dn,
+        )
+    # DNS names are case-insensitive (RFC 4343); Samba's provision writes DC1.contoso.com, messages say dc1.
+    name = dns_host_name.strip().rstrip(".").lower()
+    reached = same_host(name, facts.reached) or same_host(name, facts.reached_dns_name)
+    return WriteServer(name, unresolved.reason, reached, unresolved.server_dn)
+
+
+def unreachable_write_server(write: WriteServer, reached: str, why: str) -> GmsaError:
+    """The error of a create whose write DC cannot be reached: it names the DC and says what to do."""
+    return GmsaError(
+        f"Objects are created only on {write.label}, so that a re-run after a lost DC never creates them twice, "
+        f"and {write.name or write.server_dn} cannot be reached ({why}). Nothing was created on {reached}.",
+        hint=f"Bring {write.name or 'that DC'} back and run the task again, or set write_server "
+        "(GMSA_LDAP_WRITE_SERVER) to a DC that has replicated everything from it (if it is lost for good, seize "
+        "the PDC emulator role on another DC first).",
+        write_server=write.name,
+    )
+
+
+def replication_behind(what: str, names: list[str], reached: str, write: WriteServer) -> str:
+    """The warning of a read that found on the write DC what the reached DC does not have yet."""
+    return (
+        f"{what} {', '.join(names)} not found on {reached} but on {write.label}: replication to {reached} is "
+        f"behind, so this task read from {write.name} instead."
+    )
+
+
+def write_server_not_checked(what: str, names: list[str], reached: str, write_label: str, why: str) -> str:
+    """The warning of a read that missed on the reached DC while the write DC could not be asked."""
+    return (
+        f"{what} {', '.join(names)} not found on {reached}, and {write_label} could not be reached to look "
+        f"there ({why}); if it was created moments ago, it may not have replicated yet."
+    )
