@@ -35,7 +35,7 @@ from ._ldap import Entry, parent_dn, short
 from ._listopts import option_values
 from ._lookup import NameConflict, NameLookup, find_by_sam_account_name
 from ._principals import PrincipalIndex, lookup_principals
-from ._rights import ALLOWED_ATTRIBUTES, require_rights
+from ._rights import ALLOWED_ATTRIBUTES, require_rights, system_only_hint
 from ._sid import guid_from_bytes, sid_from_bytes
 
 PLACEHOLDER = "(assigned by the domain controller on creation)"
@@ -88,13 +88,8 @@ def send(client: Any, kind: ObjectKind, operation: Operation) -> None:
         if exc.details.get("result_code") == 50:
             exc.hint = permission_hint(kind, operation)
         elif exc.details.get("result_code") == 19 and "modified as system" in exc.message:
-            # Samba enforces systemOnly on modify (MS-ADTS 3.1.1.5.3.2) for attributes Windows DCs let
-            # clients write, and it does not take the relax control over LDAP; an add is not checked.
-            exc.hint = (
-                f"This DC lets only itself change {', '.join(operation.changes)} of an existing object (Samba "
-                f"enforces systemOnly): give the value when the {kind.object_noun} is created, or change it on the "
-                "DC itself (samba-tool)."
-            )
+            # Samba does not take the relax control over LDAP either.
+            exc.hint = system_only_hint(operation.changes, kind.object_noun)
         raise
     except Exception as exc:  # ldap3 raises several types when the DC goes away (socket, session terminated)
         raise lost_connection(client, operation, exc) from None
@@ -271,6 +266,11 @@ def converge(
 
     def replan(plan: ObjectPlan) -> ObjectPlan:
         entry = _the_entry(kind, find(client, kind, [plan.request.name]), plan.request.name)
+        # The other writer may have named principals this task has not looked up: one search, to report them.
+        found = principal_sids(kind, [plan.request], {plan.request.name.lower(): entry})
+        unknown = [sid for sid in found if sid not in index.by_sid]
+        for principal in lookup_principals(client, [], unknown).by_sid.values() if unknown else ():
+            index.add(principal)
         return plan_object(kind, entry, plan.request, context)
 
     outcome.plans = execute(client, plans, explain, replan)

@@ -33,6 +33,16 @@ ALLOWED_ATTRIBUTES = "allowedAttributesEffective"
 ALLOWED_CHILD_CLASSES = "allowedChildClassesEffective"
 
 
+def system_only_hint(attributes: Iterable[str], object_noun: str) -> str:
+    """Why an account refused a write it holds the right for: the DC keeps the attribute to itself (Samba
+    enforces systemOnly on modify, MS-ADTS 3.1.1.5.3.2, for attributes Windows DCs let clients write, and lists
+    them in no allowedAttributesEffective; an add is not checked)."""
+    return (
+        f"This DC lets only itself change {', '.join(attributes)} of an existing object (Samba enforces "
+        f"systemOnly): give the value when the {object_noun} is created, or change it on the DC itself (samba-tool)."
+    )
+
+
 @dataclass(frozen=True)
 class MissingRight:
     """One write the bind account may not make: on ``dn`` (an object of the task named ``name``), ``what``
@@ -41,6 +51,7 @@ class MissingRight:
 
     name: str
     noun: str
+    object_noun: str
     dn: str
     what: tuple[str, ...]
     right: str | None
@@ -91,7 +102,9 @@ def missing_rights(plans: Iterable[ObjectPlan], children: Mapping[str, set[str] 
                     verb = "create" if operation.kind == ADD else "move into"
                     what = (f"{verb} {kind.object_class} objects in {container}",)
                     right = right_to_create(kind.object_class)
-                    missing.append(MissingRight(plan.request.name, kind.noun, plan.dn, what, right, container))
+                    missing.append(
+                        MissingRight(plan.request.name, kind.noun, kind.object_noun, plan.dn, what, right, container)
+                    )
             elif operation.kind == MODIFY and plan.entry is not None:
                 writable = _lower_set(plan.entry.texts(ALLOWED_ATTRIBUTES))
                 refused = [attribute for attribute in operation.changes if attribute.lower() not in writable]
@@ -101,7 +114,9 @@ def missing_rights(plans: Iterable[ObjectPlan], children: Mapping[str, set[str] 
                 path = parent_dn(plan.entry.dn)
                 for right, attributes in by_right.items():
                     what = tuple(f"write {attribute}" for attribute in attributes)
-                    missing.append(MissingRight(plan.request.name, kind.noun, plan.entry.dn, what, right, path))
+                    missing.append(
+                        MissingRight(plan.request.name, kind.noun, kind.object_noun, plan.entry.dn, what, right, path)
+                    )
     return _merged(missing)
 
 
@@ -112,7 +127,7 @@ def _merged(missing: list[MissingRight]) -> list[MissingRight]:
         key = (item.dn.lower(), item.right, item.path.lower())
         known = merged.get(key)
         what = tuple(dict.fromkeys((*known.what, *item.what))) if known else item.what
-        merged[key] = MissingRight(item.name, item.noun, item.dn, what, item.right, item.path)
+        merged[key] = MissingRight(item.name, item.noun, item.object_noun, item.dn, what, item.right, item.path)
     return list(merged.values())
 
 
@@ -124,9 +139,16 @@ def rights_error(missing: list[MissingRight]) -> GmsaError:
         if item.right and item.right not in rights:
             rights.append(item.right)
     hints = [grant_hint(path, rights) for path, rights in by_path.values() if rights]
+    written = [w.split(" ", 1)[1] for item in missing for w in item.what if w.startswith("write ")]
+    if written:
+        hints.append(
+            "If the bind account holds the right already: "
+            + system_only_hint(dict.fromkeys(written), missing[0].object_noun)
+        )
     listed = "; ".join(item.describe() for item in missing)
     return GmsaError(
-        f"The bind account lacks rights for {len(missing)} planned write(s), so nothing was written: {listed}.",
+        f"The bind account lacks rights (insufficientAccessRights, told in advance by the DC) for {len(missing)} "
+        f"planned write(s), so nothing was written: {listed}.",
         hint=" ".join(hints) or "Bind as an account that holds these rights.",
         result="insufficientAccessRights",
         missing_rights=[item.as_dict() for item in missing],

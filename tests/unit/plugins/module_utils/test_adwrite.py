@@ -20,7 +20,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._adwrite import
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import GMSA
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry
-from test_gmsa import CONTOSO, MSA, _entry
+from ansible_collections.wincontainers.gmsa.tests.unit.plugins.module_utils.test_gmsa import CONTOSO, MSA, _entry
 
 
 class Writer:

@@ -20,7 +20,12 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._rights import 
     require_rights,
     rights_error,
 )
-from test_gmsa import CONTOSO, DOMAIN_DN, MSA, _entry
+from ansible_collections.wincontainers.gmsa.tests.unit.plugins.module_utils.test_gmsa import (
+    CONTOSO,
+    DOMAIN_DN,
+    MSA,
+    _entry,
+)
 
 OU = f"OU=Apps,{DOMAIN_DN}"
 
@@ -63,7 +68,10 @@ def test_converged_objects_and_deletions_need_nothing_told_in_advance():
 def test_one_failure_names_every_object_the_right_and_the_delegation_call():
     plans = [plan(None, "New1", path=OU), plan(None, "New2", path=OU), plan(_entry(), description="x")]
     error = rights_error(missing_rights(plans, {OU.lower(): set()}))
-    assert "lacks rights for 3 planned write(s), so nothing was written" in error.message
+    assert (
+        "lacks rights (insufficientAccessRights, told in advance by the DC) for 3 planned write(s), so nothing was "
+        "written" in error.message
+    )
     assert "gMSA New1 (CN=New1," in error.message and "(right create_gmsa)" in error.message
     assert "write description (right manage_gmsa)" in error.message
     assert f"gmsa_delegation with path: {OU}" in (error.hint or "")
