@@ -149,7 +149,8 @@ findings:
   contains:
     id:
       description:
-        - The check, one of C(kds_root_key), C(gmsa_exists), C(gmsa_enabled), C(gmsa_spns),
+        - The check, one of C(kds_root_key), C(gmsa_exists), C(gmsa_unique) (only when several gMSAs hold the
+          name, or it carries AD's C(CNF) mark of a replication conflict), C(gmsa_enabled), C(gmsa_spns),
           C(gmsa_spn_duplicates), C(gmsa_password_key), C(host_exists), C(host_allowed), C(host_ticket_refresh),
           C(host_password_retrieval), C(gmsa_kerberos), C(credential_spec), C(credential_spec_sid),
           C(credential_spec_guid), C(credential_spec_dns_name), C(credential_spec_netbios_name),
