@@ -100,7 +100,7 @@ def missing_rights(plans: Iterable[ObjectPlan], children: Mapping[str, set[str] 
                 allowed = children.get(container.lower())
                 if allowed is not None and kind.object_class.lower() not in allowed:
                     verb = "create" if operation.kind == ADD else "move into"
-                    what = (f"{verb} {kind.object_class} objects in {container}",)
+                    what: tuple[str, ...] = (f"{verb} {kind.object_class} objects in {container}",)
                     right = right_to_create(kind.object_class)
                     missing.append(
                         MissingRight(plan.request.name, kind.noun, kind.object_noun, plan.dn, what, right, container)

@@ -463,7 +463,7 @@ written:
   description:
     - When the task fails after it wrote some accounts (a DC lost midway through O(accounts)), the names of the
       accounts it wrote before the failure, in request order; C(changed) is then true. The write in flight
-      when a connection broke may or may not have been applied: the message names it.
+      when a connection broke may or may not have been applied (the message names it).
   returned: on failure, once the task started writing
   type: list
   elements: str
