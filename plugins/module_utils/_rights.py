@@ -21,7 +21,7 @@ them); the DC's refusal then carries the permission hint of ``_adwrite.permissio
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ._adobject import ADD, MODIFY, MOVE, ObjectPlan
@@ -47,7 +47,8 @@ def system_only_hint(attributes: Iterable[str], object_noun: str) -> str:
 class MissingRight:
     """One write the bind account may not make: on ``dn`` (an object of the task named ``name``), ``what``
     (``create <class>`` or ``write <attribute>``), granted by the ``right`` of gmsa_delegation in ``path``
-    (None: no right of gmsa_delegation grants it)."""
+    (None: no right of gmsa_delegation grants it). ``writes_others``: the account may write other attributes of
+    the object, so the DC itself may keep this one (Samba's systemOnly) rather than a right being missing."""
 
     name: str
     noun: str
@@ -56,6 +57,7 @@ class MissingRight:
     what: tuple[str, ...]
     right: str | None
     path: str
+    writes_others: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "dn": self.dn, "missing": list(self.what), "right": self.right, "path": self.path}
@@ -115,7 +117,16 @@ def missing_rights(plans: Iterable[ObjectPlan], children: Mapping[str, set[str] 
                 for right, attributes in by_right.items():
                     what = tuple(f"write {attribute}" for attribute in attributes)
                     missing.append(
-                        MissingRight(plan.request.name, kind.noun, kind.object_noun, plan.entry.dn, what, right, path)
+                        MissingRight(
+                            plan.request.name,
+                            kind.noun,
+                            kind.object_noun,
+                            plan.entry.dn,
+                            what,
+                            right,
+                            path,
+                            bool(writable),
+                        )
                     )
     return _merged(missing)
 
@@ -127,7 +138,7 @@ def _merged(missing: list[MissingRight]) -> list[MissingRight]:
         key = (item.dn.lower(), item.right, item.path.lower())
         known = merged.get(key)
         what = tuple(dict.fromkeys((*known.what, *item.what))) if known else item.what
-        merged[key] = MissingRight(item.name, item.noun, item.object_noun, item.dn, what, item.right, item.path)
+        merged[key] = replace(item, what=what)
     return list(merged.values())
 
 
@@ -139,7 +150,9 @@ def rights_error(missing: list[MissingRight]) -> GmsaError:
         if item.right and item.right not in rights:
             rights.append(item.right)
     hints = [grant_hint(path, rights) for path, rights in by_path.values() if rights]
-    written = [w.split(" ", 1)[1] for item in missing for w in item.what if w.startswith("write ")]
+    written = [
+        w.split(" ", 1)[1] for item in missing if item.writes_others for w in item.what if w.startswith("write ")
+    ]
     if written:
         hints.append(
             "If the bind account holds the right already: "
