@@ -56,9 +56,10 @@ class Row:
 
     ``list_key`` makes it an ``{add, remove, set}`` option whose elements compare through the key;
     ``normalize`` puts a wanted value in canonical form; ``steps(current, wanted)`` lists the values to write in
-    order when AD refuses the direct change (the last is the wanted one); ``write`` is ``replace``,
-    ``add_delete`` (only the values that change, as group membership must be written) or ``move`` (the row is
-    the object's container, ``attribute`` unused); ``validate`` checks the task's value before any LDAP call.
+    order when AD refuses the direct change (the last is the wanted one); ``write`` is ``replace`` (the whole
+    attribute, sent as :func:`rewrite`: delete the exact values read, add the new ones), ``add_delete`` (only the
+    values that change, as group membership must be written) or ``move`` (the row is the object's container,
+    ``attribute`` unused); ``validate`` checks the task's value before any LDAP call.
     """
 
     option: str
@@ -225,7 +226,8 @@ class PlanContext:
 
 @dataclass
 class ObjectPlan:
-    """What plan_object decided for one object: the operations, in order, and the option values around them."""
+    """What plan_object decided for one object: the operations, in order, and the option values around them;
+    ``sent`` and ``retries`` count what ``_adwrite.execute`` sent and how often it re-planned after a race."""
 
     kind: ObjectKind
     request: ObjectRequest
@@ -235,10 +237,13 @@ class ObjectPlan:
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
     changed_options: list[str] = field(default_factory=list)
+    sent: int = 0
+    retries: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.operations)
+        """Whether the plan writes anything, or (re-planned after a race, ``_adwrite.execute``) already wrote."""
+        return bool(self.operations) or self.sent > 0
 
     @property
     def creates(self) -> bool:
@@ -306,6 +311,23 @@ def _as_bytes(values: list[Any]) -> list[bytes]:
     return [v if isinstance(v, bytes) else str(v).encode("utf-8") for v in values]
 
 
+def rewrite(held: list[bytes], values: list[bytes]) -> list[tuple[str, list[Any]]]:
+    """The changes that turn an attribute holding ``held`` into ``values``, as one atomic read-modify-write.
+
+    The exact values read are deleted and the new ones added in the same modify request (RFC 4511 4.6: the
+    changes of one request apply in order, all or none). If another writer changed the attribute since it was
+    read, the DC refuses the delete with noSuchAttribute (16), or the add to a single-valued attribute that
+    was empty with attributeOrValueExists (20), instead of silently overwriting the other write (a replace
+    would); ``_adwrite`` then re-reads and re-plans. Values in both lists are deleted and added back.
+    """
+    changes: list[tuple[str, list[Any]]] = []
+    if held:
+        changes.append((DELETE, list(held)))
+    if values:
+        changes.append((ADD, list(values)))
+    return changes
+
+
 def plan_object(kind: ObjectKind, entry: Entry | None, request: ObjectRequest, ctx: PlanContext) -> ObjectPlan:
     """The exact LDAP operations that bring one object to what ``request`` asks; pure (no I/O).
 
@@ -358,6 +380,7 @@ def _plan_change(kind: ObjectKind, entry: Entry, request: ObjectRequest, ctx: Pl
     after = dict(before)
     changed: list[str] = []
     pending: dict[str, list[bytes]] = {}
+    stored: dict[str, list[bytes]] = {}
     changes: dict[str, list[tuple[str, list[Any]]]] = {}
     intermediate: list[dict[str, list[tuple[str, list[Any]]]]] = []
     new_parent = None
@@ -382,17 +405,20 @@ def _plan_change(kind: ObjectKind, entry: Entry, request: ObjectRequest, ctx: Pl
         if row.write == MOVE:
             new_parent = wanted
             continue
-        values_now = pending.get(row.attribute, entry.values(row.attribute))
-        for step in (row.steps(current, wanted) if row.steps else [wanted])[:-1]:
-            intermediate.append({row.attribute: [(REPLACE, row.codec.encode(step, values_now))]})
         if row.write == ADD_DELETE:
             added, removed = list_changes(current or [], wanted or [], key=row.list_key or (lambda v: v))
             changes[row.attribute] = [(ADD, row.codec.encode(added, []))] if added else []
             changes[row.attribute] += [(DELETE, row.codec.encode(removed, []))] if removed else []
-        else:
-            values = row.codec.encode(wanted, values_now)
-            changes[row.attribute] = [(REPLACE, values)]
-            pending[row.attribute] = _as_bytes(values)
+            continue
+        held = stored.setdefault(row.attribute, list(entry.values(row.attribute)))
+        values_now = pending.get(row.attribute, held)
+        for step in (row.steps(current, wanted) if row.steps else [wanted])[:-1]:
+            step_values = _as_bytes(row.codec.encode(step, values_now))
+            intermediate.append({row.attribute: rewrite(held, step_values)})
+            held = values_now = stored[row.attribute] = step_values
+        values = _as_bytes(row.codec.encode(wanted, values_now))
+        changes[row.attribute] = rewrite(held, values)
+        pending[row.attribute] = values
     dn = entry.dn
     operations = []
     if new_parent is not None:

@@ -31,10 +31,11 @@ from ._adobject import (
     plan_object,
 )
 from ._errors import GmsaError
-from ._ldap import Entry, parent_dn
+from ._ldap import Entry, parent_dn, short
 from ._listopts import option_values
-from ._lookup import NameLookup, find_by_sam_account_name
+from ._lookup import NameConflict, NameLookup, find_by_sam_account_name
 from ._principals import PrincipalIndex, lookup_principals
+from ._rights import ALLOWED_ATTRIBUTES, require_rights, system_only_hint
 from ._sid import guid_from_bytes, sid_from_bytes
 
 PLACEHOLDER = "(assigned by the domain controller on creation)"
@@ -87,37 +88,109 @@ def send(client: Any, kind: ObjectKind, operation: Operation) -> None:
         if exc.details.get("result_code") == 50:
             exc.hint = permission_hint(kind, operation)
         elif exc.details.get("result_code") == 19 and "modified as system" in exc.message:
-            # Samba enforces systemOnly on modify (MS-ADTS 3.1.1.5.3.2) for attributes Windows DCs let
-            # clients write, and it does not take the relax control over LDAP; an add is not checked.
-            exc.hint = (
-                f"This DC lets only itself change {', '.join(operation.changes)} of an existing object (Samba "
-                f"enforces systemOnly): give the value when the {kind.object_noun} is created, or change it on the "
-                "DC itself (samba-tool)."
-            )
+            # Samba does not take the relax control over LDAP either.
+            exc.hint = system_only_hint(operation.changes, kind.object_noun)
         raise
+    except Exception as exc:  # ldap3 raises several types when the DC goes away (socket, session terminated)
+        raise lost_connection(client, operation, exc) from None
+
+
+def lost_connection(client: Any, operation: Operation, exc: BaseException) -> GmsaError:
+    """The DC stopped answering during ``operation``: whether that one write was applied cannot be known."""
+    server = getattr(client, "server_name", None) or "the domain controller"
+    return GmsaError(
+        f"Lost the connection to {server} during the LDAP {operation.kind} of {operation.dn} ({short(exc)}); "
+        "that write may or may not have been applied.",
+        hint="Run the task again once a domain controller answers: it re-reads AD and writes only what is still "
+        "missing.",
+        result="connectionLost",
+        dn=operation.dn,
+    )
 
 
 Explain = Callable[[GmsaError, ObjectPlan, Operation], GmsaError]
+Replan = Callable[[ObjectPlan], ObjectPlan]
+
+# How many times one object is written when other writers keep changing it between our read and our write.
+ATTEMPTS = 3
+# Result codes that mean "another writer got there first" (RFC 4511 4.1.9): the exact value a modify deletes
+# is gone (noSuchAttribute) or a value it adds is already there (attributeOrValueExists); an add finds the
+# object created meanwhile (entryAlreadyExists).
+RACE_CODES = {MODIFY: (16, 20), ADD: (68,)}
+
+
+def raced(exc: GmsaError, operation: Operation) -> bool:
+    """Whether the DC refused ``operation`` because another writer changed or created the object first."""
+    return exc.details.get("result_code") in RACE_CODES.get(operation.kind, ())
+
+
+def race_lost(plan: ObjectPlan, operation: Operation, exc: GmsaError) -> GmsaError:
+    """The error once ATTEMPTS re-reads and re-plans all lost to other writers."""
+    return GmsaError(
+        f"{plan.kind.noun} {plan.request.name}: other writers changed {operation.dn} each time this task read and "
+        f"wrote it ({ATTEMPTS} attempts, each re-read and re-planned); the last refusal: {exc.message}",
+        hint="Run the task again once the other writers (concurrent runs, scripts) are done.",
+        **exc.details,
+    )
+
+
+def partial_failure(error: GmsaError, written: list[ObjectPlan], total: int) -> GmsaError:
+    """``error`` with what the task wrote before it: ``written`` (names) and ``changed`` in the details, and
+    the count in the message, so a bulk task that fails midway says exactly what it changed."""
+    names = [plan.request.name for plan in written]
+    error.details["written"] = names
+    error.details["changed"] = bool(names)
+    if names and total > 1:
+        noun = written[0].kind.noun
+        error.message += (
+            f" {len(names)} of {total} {noun}(s) were written before this failure ({', '.join(names[:5])}"
+            f"{', ...' if len(names) > 5 else ''}; the result's written lists them all)."
+        )
+    return error
 
 
 def execute(
-    client: Any, plans: list[ObjectPlan], explain: Explain | None = None, progress: str | None = None
+    client: Any, plans: list[ObjectPlan], explain: Explain | None = None, replan: Replan | None = None
 ) -> list[ObjectPlan]:
-    """Run every plan's operations in order; the plans written. ``explain`` may turn a failure into a clearer
-    error; ``progress`` names the detail that lists, on failure, the objects already written."""
-    written: list[ObjectPlan] = []
+    """Run every plan's operations in order; the plans as run (one re-planned after a race replaces the first).
+
+    When the DC refuses a write because another writer got there first (:data:`RACE_CODES`: the exact old value a
+    modify deletes is gone, or the object a create adds exists now), ``replan(plan)`` re-reads that object and
+    plans again from what it holds, up to :data:`ATTEMPTS` times: concurrent runs converge instead of losing an
+    update or failing. ``explain`` may turn a failure into a clearer error. Any failure carries what was written
+    before it (:func:`partial_failure`).
+    """
+    ran: list[ObjectPlan] = []
     for plan in plans:
-        for operation in plan.operations:
+        attempt = 1
+        while True:
+            operation = None
             try:
-                send(client, plan.kind, operation)
+                for operation in plan.operations:
+                    send(client, plan.kind, operation)
+                    plan.sent += 1
+                break
             except GmsaError as exc:
-                error = explain(exc, plan, operation) if explain else exc
-                if progress:
-                    error.details.setdefault(progress, [p.request.name for p in written])
-                raise error from None
-        if plan.operations:
-            written.append(plan)
-    return written
+                failure: GmsaError = exc
+                fresh = None
+                if operation is not None and replan is not None and raced(exc, operation):
+                    if attempt < ATTEMPTS:
+                        try:
+                            fresh = replan(plan)
+                        except GmsaError as reread:
+                            failure = reread
+                    else:
+                        failure = race_lost(plan, operation, exc)
+                # A create refused because the name is taken converges only onto an object of the kind.
+                if fresh is None or (operation is not None and operation.kind == ADD and fresh.entry is None):
+                    if explain is not None and operation is not None:
+                        failure = explain(failure, plan, operation)
+                    done = [p for p in [*ran, plan] if p.sent]
+                    raise partial_failure(failure, done, len(plans)) from None
+                fresh.sent, fresh.retries = plan.sent, plan.retries + 1
+                plan, attempt = fresh, attempt + 1
+        ran.append(plan)
+    return ran
 
 
 # -- converge ----------------------------------------------------------------------------------------------
@@ -172,19 +245,15 @@ def converge(
     check_mode: bool,
     before_write: Callable[[Any, list[ObjectPlan]], None] | None = None,
     explain: Explain | None = None,
-    progress: str | None = None,
 ) -> Converged:
     """Bring every requested object of ``kind`` to its wanted state (see the module docstring for the budget).
 
-    ``before_write(client, plans)`` runs the kind's own checks after planning, before any write.
+    Before any write, in check mode too: no name is held by an object of another class or by several objects
+    of the kind (replication conflict copies, ``_lookup.NameConflict``), the bind account holds the rights
+    every write needs (``_rights``), and ``before_write(client, plans)`` runs the kind's own checks.
     """
-    lookup = find(client, kind, [r.name for r in requests])
-    entries: dict[str, Entry | None] = {}
-    for request in requests:
-        other = lookup.conflict(request.name)
-        if other is not None:
-            raise kind.conflict_error(request.name, other)
-        entries[request.name.lower()] = lookup.entry(request.name)
+    lookup = find(client, kind, [r.name for r in requests], extra=[ALLOWED_ATTRIBUTES])
+    entries = {request.name.lower(): _the_entry(kind, lookup, request.name) for request in requests}
     index = lookup_principals(client, principal_identities(kind, requests), principal_sids(kind, requests, entries))
     context = PlanContext(client.domain, index, lookup_failure_action)
     plans = [plan_object(kind, entries[r.name.lower()], r, context) for r in requests]
@@ -192,16 +261,48 @@ def converge(
         # Creates happen on the write DC only (_ldap/write_server.py); an unreachable one fails here, before any
         # write, in check mode too. The lookup above already moved there when it missed a name.
         client.use_write_server()
+    require_rights(client, plans)
     if before_write is not None:
         before_write(client, plans)
     outcome = Converged(plans, index, warnings=context.warnings)
-    if not check_mode:
-        written = execute(client, plans, explain, progress)
-        new = [plan.request.name for plan in written if plan.creates]
-        # One more search reads back what the DC assigned to new objects (SID, GUID, defaults it filled in).
-        if new:
+    if check_mode:
+        return outcome
+
+    def replan(plan: ObjectPlan) -> ObjectPlan:
+        entry = _the_entry(kind, find(client, kind, [plan.request.name]), plan.request.name)
+        # The other writer may have named principals this task has not looked up: one search, to report them.
+        found = principal_sids(kind, [plan.request], {plan.request.name.lower(): entry})
+        unknown = [sid for sid in found if sid not in index.by_sid]
+        for principal in lookup_principals(client, [], unknown).by_sid.values() if unknown else ():
+            index.add(principal)
+        return plan_object(kind, entry, plan.request, context)
+
+    outcome.plans = execute(client, plans, explain, replan)
+    new = [plan.request.name for plan in outcome.plans if plan.creates]
+    # One more search reads back what the DC assigned to new objects (SID, GUID, defaults it filled in).
+    if new:
+        try:
             outcome.created = find(client, kind, new).by_name()
+        except GmsaError as exc:
+            raise partial_failure(exc, [p for p in outcome.plans if p.changed], len(plans)) from None
     return outcome
+
+
+def _the_entry(kind: ObjectKind, lookup: NameLookup, name: str) -> Entry | None:
+    """The one object of ``kind`` holding ``name``; fails when another class or several objects hold it."""
+    other = lookup.conflict(name)
+    if other is not None:
+        raise kind.conflict_error(name, other)
+    copies = lookup.copies(name)
+    if len(copies) > 1:
+        conflict = NameConflict(name + kind.suffix, tuple(copies))
+        raise GmsaError(
+            f"{kind.noun} {name} is ambiguous: {conflict.describe()}; this task changes nothing until one is left.",
+            hint=conflict.remediation(),
+            result="ambiguousName",
+            conflicts=[conflict.as_dict()],
+        )
+    return copies[0] if copies else None
 
 
 # -- results and diffs --------------------------------------------------------------------------------------

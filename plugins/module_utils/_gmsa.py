@@ -35,6 +35,7 @@ from ._kds import iso as iso_time
 from ._kds import managed_password_key_id, preferred_key, read_root_keys
 from ._ldap import WKGUID_MANAGED_SERVICE_ACCOUNTS, Entry
 from ._listopts import list_option_spec
+from ._lookup import CONFLICT_ATTRIBUTES, name_conflicts
 from ._principals import lookup_principals
 from ._rules import dns_name, gmsa_name
 from ._rules import spn as spn_rule
@@ -246,9 +247,7 @@ def converge_accounts(
             check_kds_root_key(client, now or datetime.now(timezone.utc))
         check_new_spns(client, spn_claims(plans))
 
-    outcome = converge(
-        client, GMSA, requests, lookup_failure_action, check_mode, before_write, explain_write_error, "accounts_changed"
-    )
+    outcome = converge(client, GMSA, requests, lookup_failure_action, check_mode, before_write, explain_write_error)
     accounts = []
     for plan in outcome.plans:
         result = plan_result(plan, outcome.index, outcome.created.get(plan.request.name.lower()))
@@ -276,12 +275,17 @@ def info_fields(entry: Entry) -> dict[str, Any]:
     }
 
 
-def read_accounts(client: Any, patterns: list[str] | None) -> tuple[list[dict[str, Any]], list[str]]:
-    """gmsa_account_info: the gMSAs matching ``patterns`` (all when None) and the plain names that matched none.
+def read_accounts(
+    client: Any, patterns: list[str] | None
+) -> tuple[list[dict[str, Any]], list[str], list[dict[str, Any]]]:
+    """gmsa_account_info: the gMSAs matching ``patterns`` (all when None), the plain names that matched none,
+    and the replication conflicts among them (names held by several gMSAs or by a CNF-marked copy,
+    ``_lookup.NameConflict.as_dict``).
 
     Two searches whatever the count: the accounts, then every principal their descriptors name.
     """
-    entries = list(find(client, GMSA, patterns, wildcards=True, extra=["msDS-ManagedPasswordId"]).entries)
+    extra = ["msDS-ManagedPasswordId", *CONFLICT_ATTRIBUTES]
+    entries = list(find(client, GMSA, patterns, wildcards=True, extra=extra).entries)
     requests = [ObjectRequest(GMSA.name_of(entry)) for entry in entries]
     sids = principal_sids(GMSA, requests, {r.name.lower(): e for r, e in zip(requests, entries)})
     index = lookup_principals(client, [], sids)
@@ -292,4 +296,4 @@ def read_accounts(client: Any, patterns: list[str] | None) -> tuple[list[dict[st
     accounts = [{k: v for k, v in a.items() if k != "state"} for a in accounts]
     found = {a["name"].lower() for a in accounts}
     missing = [p for p in patterns or [] if "*" not in p and p.rstrip("$").lower() not in found]
-    return accounts, missing
+    return accounts, missing, [conflict.as_dict() for conflict in name_conflicts(entries)]

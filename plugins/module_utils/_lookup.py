@@ -31,6 +31,13 @@ the write DC (every create goes there, ``_ldap/write_server.py``) and not have r
 misses a name on a DC that is not the write DC moves the client to the write DC and searches again there
 (:func:`seeing_own_writes`), and the task says so in its warnings when the write DC had it. Every lookup of the
 collection (this one, ``_principals.lookup_principals``, the host of ``gmsa_check``) goes through that function.
+
+Replication conflicts: sAMAccountName is unique per DC, but two DCs that each create the same name before
+they replicate both keep it. Replication then renames one copy's RDN to ``<name>\\0ACNF:<objectGUID>`` (the
+"mangled" RDN of MS-DRSR's name conflict resolution; ``\\0A`` is the escaped line feed of RFC 4514) and leaves
+the sAMAccountName of both as it was. :meth:`NameLookup.copies` lists every object of the kind holding a name,
+:meth:`NameLookup.entry` prefers the copy without the mark, :func:`name_conflicts` finds names held twice or
+by a marked copy, and :class:`NameConflict` says which copy to keep and how to delete the other.
 """
 
 from __future__ import annotations
@@ -40,13 +47,26 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ._errors import GmsaError
-from ._ldap import Entry, escape_filter
+from ._ldap import Entry, escape_filter, rdn_of
 from ._ldap.write_server import replication_behind, write_server_not_checked
+from ._sid import guid_from_bytes, sid_from_bytes
 
 T = TypeVar("T")
 
 # Always read: they tell what holds a name.
 LOOKUP_ATTRIBUTES = ("objectClass", "sAMAccountName")
+# Read by the lookups that report replication conflicts, to tell the copies apart.
+CONFLICT_ATTRIBUTES = ("objectSid", "objectGUID", "whenCreated")
+
+# The mark replication puts in the RDN of the copy that lost a name conflict: a line feed and CNF:, the line
+# feed escaped as \0A in a DN string (RFC 4514 2.4) or raw where a tool unescaped it.
+CNF_MARKS = ("\\0acnf:", "\ncnf:")
+
+
+def is_conflict_copy(dn: str) -> bool:
+    """Whether ``dn``'s RDN carries the CNF mark of a replication name conflict."""
+    rdn = rdn_of(dn).lower()
+    return any(mark in rdn for mark in CNF_MARKS)
 
 
 def bare_name(name: str, suffix: str) -> str:
@@ -82,9 +102,15 @@ class NameLookup:
         by_bare = [e for e in self.entries if self.suffix and (e.text("sAMAccountName") or "").lower() == bare]
         return by_full + by_bare
 
+    def copies(self, name: str) -> list[Entry]:
+        """Every object of ``object_class`` that holds ``name``: one, or several after a replication conflict."""
+        return [e for e in self.holders(name) if has_class(e, self.object_class)]
+
     def entry(self, name: str) -> Entry | None:
-        """The object of ``object_class`` that holds ``name``, or None."""
-        return next((e for e in self.holders(name) if has_class(e, self.object_class)), None)
+        """The object of ``object_class`` that holds ``name`` (of several copies, the one without the CNF mark),
+        or None."""
+        copies = self.copies(name)
+        return next((e for e in copies if not is_conflict_copy(e.dn)), copies[0] if copies else None)
 
     def conflict(self, name: str) -> Entry | None:
         """The object of another class holding ``name`` when no object of ``object_class`` does, or None."""
@@ -198,3 +224,98 @@ def missing_names(found: NameLookup, names: Iterable[str]) -> list[str]:
 def what_is(object_class: str) -> str:
     """A class as warnings name it."""
     return {"msds-groupmanagedserviceaccount": "gMSA", "computer": "Computer"}.get(object_class.lower(), object_class)
+
+
+# -- replication conflicts ------------------------------------------------------------------------------------
+
+
+def _copy_facts(entry: Entry) -> dict[str, Any]:
+    sid, guid = entry.first("objectSid"), entry.first("objectGUID")
+    return {
+        "distinguished_name": entry.dn,
+        "sid": sid_from_bytes(sid) if sid else None,
+        "object_guid": guid_from_bytes(guid) if guid else None,
+        "when_created": entry.text("whenCreated"),
+        "conflict_copy": is_conflict_copy(entry.dn),
+    }
+
+
+@dataclass(frozen=True)
+class NameConflict:
+    """Objects of one kind that share the sAMAccountName ``name``, or one copy renamed by a name conflict.
+
+    AD itself keeps the copy whose RDN is unmarked; the marked copies are the losers. With no unmarked copy (or
+    several), which one to keep is the user's choice: the one whose SID the hosts and specs already use.
+    """
+
+    name: str
+    copies: tuple[Entry, ...]
+
+    @property
+    def keep(self) -> Entry | None:
+        """The one copy without the CNF mark, when there is exactly one."""
+        unmarked = [e for e in self.copies if not is_conflict_copy(e.dn)]
+        return unmarked[0] if len(unmarked) == 1 else None
+
+    @property
+    def delete(self) -> list[Entry]:
+        """The copies to delete when one is to be kept; empty when the user must choose."""
+        keep = self.keep
+        if keep is None or len(self.copies) < 2:
+            return []
+        return [e for e in self.copies if e is not keep]
+
+    def describe(self) -> str:
+        """The copies, one clause each, as a failure or finding names them."""
+        parts = []
+        for facts in map(_copy_facts, self.copies):
+            mark = ", a replication conflict copy" if facts["conflict_copy"] else ""
+            created = f", created {facts['when_created']}" if facts["when_created"] else ""
+            parts.append(f"{facts['distinguished_name']} (SID {facts['sid']}{created}{mark})")
+        if len(self.copies) == 1:
+            return f"{self.name} is held by {parts[0]}, renamed by a replication name conflict"
+        return f"{len(self.copies)} objects hold sAMAccountName {self.name}: {'; '.join(parts)}"
+
+    def remediation(self) -> str:
+        """Which copy to keep and how to delete (or rename) the others, in PowerShell and Samba terms."""
+        bare = self.name.rstrip("$")
+        if len(self.copies) == 1:
+            guid = _copy_facts(self.copies[0])["object_guid"]
+            return (
+                f"Give it its name back: Rename-ADObject -Identity '{guid}' -NewName '{bare}' (Samba: samba-tool "
+                f"rename or ldbrename of <GUID={guid}>)."
+            )
+        how = "Remove-ADObject -Identity '{guid}' (Samba: ldbdel -H ldaps://<dc> '<GUID={guid}>')"
+        if self.delete:
+            deletes = " and ".join(how.format(guid=_copy_facts(e)["object_guid"]) for e in self.delete)
+            return (
+                f"Keep {self.keep.dn if self.keep else ''} (the copy AD kept under the name); after checking that "
+                f"no host or credential spec uses the other copy's SID, delete it: {deletes}. Then run the task "
+                "again."
+            )
+        return (
+            "Decide which copy to keep (the one whose SID hosts and credential specs use; usually the oldest, see "
+            f"whenCreated) and delete the others with {how.format(guid='<objectGUID>')}. Then run the task again."
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        keep = self.keep
+        return {
+            "sam_account_name": self.name,
+            "copies": [_copy_facts(e) for e in self.copies],
+            "keep": keep.dn if keep is not None and len(self.copies) > 1 else None,
+            "delete": [e.dn for e in self.delete],
+            "remediation": self.remediation(),
+        }
+
+
+def name_conflicts(entries: Iterable[Entry]) -> list[NameConflict]:
+    """Every sAMAccountName held by several of ``entries`` or by a CNF-marked one (pure), in name order."""
+    by_name: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_name.setdefault((entry.text("sAMAccountName") or "").lower(), []).append(entry)
+    conflicts = []
+    for copies in by_name.values():
+        if len(copies) > 1 or is_conflict_copy(copies[0].dn):
+            conflicts.append(NameConflict(copies[0].text("sAMAccountName") or "", tuple(copies)))
+    return sorted(conflicts, key=lambda c: c.name.lower())

@@ -96,10 +96,16 @@ def claims_by_spn(claims: Iterable[SpnClaim]) -> dict[str, SpnClaim]:
 
 
 def duplicate_spn_error(claims: Mapping[str, SpnClaim], holders: Mapping[str, list[SpnHolder]]) -> GmsaError | None:
-    """The error for the first claimed SPN another object holds (its owner holding it is no duplicate)."""
+    """The error for the first claimed SPN another object holds (its owner holding it is no duplicate).
+
+    The owner is known by its DN, or, for an account the task creates, by its sAMAccountName (unique in the
+    domain): a concurrent run that created the same account a moment earlier holds the SPN as the owner.
+    """
     for key, claim in claims.items():
         for holder in holders.get(key, []):
             if claim.dn is not None and holder.dn.lower() == claim.dn.lower():
+                continue
+            if claim.dn is None and (holder.sam_account_name or "").rstrip("$").lower() == claim.owner.lower():
                 continue
             spn = holder.spn
             return GmsaError(

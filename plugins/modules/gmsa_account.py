@@ -22,6 +22,20 @@ description:
     for one before creating and fails with a clear message when there is none.
   - Every check (names, SPN syntax and duplicates, principals, KDS root key, object of another class holding the
     name) runs before the first write, so a task that fails for bad input changes nothing.
+  - Rights are checked before the first write too, in check mode as well, as the DC tells them in advance
+    (C(allowedChildClassesEffective) of the container for a new account, which also tells that O(path) exists;
+    C(allowedAttributesEffective) of an existing account, read with the account). A missing right fails the
+    task naming each account, the right and the M(wincontainers.gmsa.gmsa_delegation) task that grants it; a
+    bulk task with a right missing for some accounts writes none of them.
+  - A name held by two gMSAs (the C(\\0ACNF:) copies two DCs leave when both created it before replicating) is
+    refused, with which copy to delete; M(wincontainers.gmsa.gmsa_account_info) lists such conflicts.
+  - Concurrent runs do not lose each other's updates. An attribute written whole (the security descriptors of
+    O(allowed_to_retrieve_password) and O(delegates), C(userAccountControl), the SPNs, the single-valued
+    attributes) goes in one modify that deletes the exact value read and adds the new one, which the DC refuses
+    when another writer changed it meanwhile; the account is then read again, re-planned and written, at most
+    3 times. A create that finds the account created meanwhile converges onto it.
+  - A task that fails midway (a DC lost during a bulk run) reports C(changed) true when it wrote something, and
+    lists the accounts it wrote in C(written).
   - Options that are omitted are not managed on existing accounts; the documented defaults apply when an
     account is created.
 options:
@@ -445,6 +459,26 @@ accounts:
       dns_hostname: WebApp01.contoso.com
       spn: [host/WebApp01, host/WebApp01.contoso.com]
       enabled: true
+written:
+  description:
+    - When the task fails after it wrote some accounts (a DC lost midway through O(accounts)), the names of the
+      accounts it wrote before the failure, in request order; C(changed) is then true. The write in flight
+      when a connection broke may or may not have been applied (the message names it).
+  returned: on failure, once the task started writing
+  type: list
+  elements: str
+  sample: [Bulk1, Bulk2]
+missing_rights:
+  description:
+    - When the bind account lacks a right a planned write needs, one entry per account and right, found before
+      anything was written (in check mode too).
+    - Each has C(name), C(dn), C(missing) (what the account may not do, e.g. C(write description)), C(right)
+      (the M(wincontainers.gmsa.gmsa_delegation) right that grants it, or None) and C(path) (where to delegate).
+  returned: on failure for lack of rights
+  type: list
+  elements: dict
+  sample: [{name: WebApp01, dn: "CN=WebApp01,OU=Apps,DC=contoso,DC=com", missing: [write description],
+            right: manage_gmsa, path: "OU=Apps,DC=contoso,DC=com"}]
 ldap_server:
   description:
     - The domain controller that answered (as given in O(server) or found through DNS). DCs tried before it and
@@ -464,6 +498,11 @@ ldap_operations:
   description:
     - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
     - A converged task costs 3 searches for the domain facts, 1 for the accounts and 1 for the principals.
+    - Creating accounts adds 1 search per container they go to (the rights and existence check), 1 for the KDS
+      root key, 1 for duplicate SPNs and 1 reading back the new accounts; changing existing ones adds the
+      duplicate-SPN search only when SPNs are added.
+    - A write refused because another writer got there first costs 1 more search (and 1 more for principals
+      the other writer named) and the write again.
     - A move (O(path)) is counted as one C(modify).
   returned: always
   type: dict

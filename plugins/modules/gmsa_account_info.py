@@ -128,6 +128,44 @@ missing:
   type: list
   elements: str
   sample: [OldApp01]
+conflicts:
+  description:
+    - Replication conflicts among the gMSAs found, each also a warning. Two DCs that create the same gMSA before
+      they replicate both keep it; replication then renames one copy with AD's C(\\0ACNF:) mark and leaves both
+      with the same C(sAMAccountName). O(name) then names two objects, and gmsa_account refuses to change either.
+    - One entry per shared C(sAMAccountName) (or per copy left alone under a CNF name), with what to do.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    sam_account_name:
+      description: The C(sAMAccountName) the copies share.
+      type: str
+    copies:
+      description: Each copy's C(distinguished_name), C(sid), C(object_guid), C(when_created) (AD's
+        C(whenCreated), generalized time) and C(conflict_copy) (its RDN carries the CNF mark).
+      type: list
+      elements: dict
+    keep:
+      description: The DN of the copy AD kept under the name (the one without the CNF mark), or None when the user
+        must choose.
+      type: str
+    delete:
+      description: The DNs of the copies to delete once no host or credential spec uses their SID.
+      type: list
+      elements: str
+    remediation:
+      description: What to do, with the PowerShell and Samba commands (by C(objectGUID), which is unambiguous).
+      type: str
+  sample:
+    - sam_account_name: WebApp01$
+      copies:
+        - {distinguished_name: "CN=WebApp01,CN=Managed Service Accounts,DC=contoso,DC=com", conflict_copy: false,
+           sid: S-1-5-21-2092021672-4292731899-1378885424-1105, object_guid: 9d1c1b5e-5a8e-4a3e-8c53-0f0c1f2d3e4a,
+           when_created: 20261130061500.0Z}
+      keep: CN=WebApp01,CN=Managed Service Accounts,DC=contoso,DC=com
+      delete: []
+      remediation: Keep CN=WebApp01,... (the copy AD kept under the name); ...
 ldap_server:
   description:
     - The domain controller that answered (as given in O(server) or found through DNS). DCs tried before it and
@@ -151,8 +189,10 @@ def main() -> None:
     module = ldap_module({"name": {"type": "list", "elements": "str"}}, supports_check_mode=True)
 
     def work(client):
-        accounts, missing = read_accounts(client, module.params["name"])
-        return {"changed": False, "accounts": accounts, "missing": missing}
+        accounts, missing, conflicts = read_accounts(client, module.params["name"])
+        for conflict in conflicts:
+            module.warn(f"Replication conflict on {conflict['sam_account_name']}: {conflict['remediation']}")
+        return {"changed": False, "accounts": accounts, "missing": missing, "conflicts": conflicts}
 
     run_ldap_module(module, work)
 

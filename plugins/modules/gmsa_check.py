@@ -98,7 +98,9 @@ attributes:
     support: full
 notes:
   - The bind account needs to read the gMSA's C(msDS-GroupMSAMembership), the host's C(tokenGroups) and the
-    KDS root keys of the configuration partition; Domain Admins can.
+    KDS root keys of the configuration partition. An ordinary domain user can read all of it except the root
+    keys' times (only Domain Admins, Enterprise Admins and SYSTEM can): bound as one, C(kds_root_key) is a
+    warning that says it cannot tell whether a key is usable, not an error. The password proof binds as the host.
   - C(lastLogonTimestamp) is only rewritten every 9 to 14 days, so a membership change after the recorded logon
     is a warning, not an error.
   - Windows-side checks (C(nltest /sc_verify), C(klist get krbtgt) in a container) belong to the container host.
@@ -149,7 +151,8 @@ findings:
   contains:
     id:
       description:
-        - The check, one of C(kds_root_key), C(gmsa_exists), C(gmsa_enabled), C(gmsa_spns),
+        - The check, one of C(kds_root_key), C(gmsa_exists), C(gmsa_unique) (only when several gMSAs hold the
+          name, or it carries AD's C(CNF) mark of a replication conflict), C(gmsa_enabled), C(gmsa_spns),
           C(gmsa_spn_duplicates), C(gmsa_password_key), C(host_exists), C(host_allowed), C(host_ticket_refresh),
           C(host_password_retrieval), C(gmsa_kerberos), C(credential_spec), C(credential_spec_sid),
           C(credential_spec_guid), C(credential_spec_dns_name), C(credential_spec_netbios_name),

@@ -13,12 +13,13 @@ from .._adwrite import find
 from .._gmsa import GMSA, UF_ACCOUNTDISABLE
 from .._kds import managed_password_key_id
 from .._ldap import Entry, LdapClient
+from .._lookup import CONFLICT_ATTRIBUTES, NameConflict, is_conflict_copy
 from .._sid import sid_from_bytes
 from .._spn import find_spn_holders, required_spns
 from .findings import ERROR, Finding, ok
 
 # Read besides the gMSA table's attributes (_gmsa.GMSA): the KDS root key id of the current password.
-CHECK_ATTRIBUTES = ("msDS-ManagedPasswordId",)
+CHECK_ATTRIBUTES = ("msDS-ManagedPasswordId", *CONFLICT_ATTRIBUTES)
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ class GmsaFacts:
     """What the checks know of the account holding the gMSA's name (a gMSA, or another object holding it).
 
     ``sid`` as ``S-1-5-21-...``; ``membership`` the raw ``msDS-GroupMSAMembership`` security descriptor;
-    ``password_key_id`` the KDS root key id of ``msDS-ManagedPasswordId`` (MS-GKDI 2.2.4).
+    ``password_key_id`` the KDS root key id of ``msDS-ManagedPasswordId`` (MS-GKDI 2.2.4); ``conflict`` the
+    replication conflict when several gMSAs hold the name or this one carries the CNF mark (``_lookup``).
     """
 
     dn: str
@@ -38,13 +40,14 @@ class GmsaFacts:
     dns_host_name: str | None = None
     membership: bytes | None = field(default=None, repr=False)
     password_key_id: str | None = None
+    conflict: NameConflict | None = field(default=None, repr=False)
 
     @property
     def is_gmsa(self) -> bool:
         return GMSA.object_class.lower() in (c.lower() for c in self.object_classes)
 
     @classmethod
-    def from_entry(cls, entry: Entry) -> GmsaFacts:
+    def from_entry(cls, entry: Entry, conflict: NameConflict | None = None) -> GmsaFacts:
         """The facts of an entry read with the gMSA table's attributes, decoded by its rows where they decode.
 
         The membership stays the raw descriptor (the access check needs its ACEs in order, deny ones included)
@@ -62,6 +65,7 @@ class GmsaFacts:
             dns_host_name=GMSA.row("dns_hostname").read(entry),
             membership=entry.first(GMSA.row("allowed_to_retrieve_password").attribute),
             password_key_id=managed_password_key_id(key_blob) if key_blob else None,
+            conflict=conflict,
         )
 
 
@@ -70,7 +74,26 @@ def read_gmsa(client: LdapClient, name: str) -> GmsaFacts | None:
     through the engine's lookup (``_adwrite.find``)."""
     found = find(client, GMSA, [name], extra=CHECK_ATTRIBUTES, bare_too=True)
     entry = found.entry(name) or found.conflict(name)
-    return GmsaFacts.from_entry(entry) if entry is not None else None
+    if entry is None:
+        return None
+    copies = found.copies(name)
+    marked = len(copies) > 1 or is_conflict_copy(entry.dn)
+    conflict = NameConflict(entry.text("sAMAccountName") or name, tuple(copies)) if marked and copies else None
+    return GmsaFacts.from_entry(entry, conflict)
+
+
+def evaluate_unique(gmsa: GmsaFacts) -> Finding | None:
+    """``gmsa_unique``, only when the name is in a replication conflict: several gMSAs hold it (two DCs created it
+    before replicating), or the one holding it carries the CNF mark. The other checks look at the copy AD kept."""
+    if gmsa.conflict is None:
+        return None
+    return Finding(
+        "gmsa_unique",
+        ERROR,
+        f"{gmsa.conflict.describe()}. Hosts, credential specs and tasks may each use a different copy (two SIDs, "
+        f"the same SPNs twice); the checks below look at {gmsa.dn}.",
+        gmsa.conflict.remediation(),
+    )
 
 
 def evaluate_gmsa(name: str, gmsa: GmsaFacts | None, domain_dns: str) -> Finding:

@@ -8,13 +8,27 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from .._kds import RootKey, iso, preferred_key
-from .findings import ERROR, Finding, ok
+from .findings import ERROR, WARNING, Finding, ok
+
+# Who may read a root key's attributes (its times): everyone else may list the keys, not read them.
+READ_ROOT_KEYS = "Domain Admins or Enterprise Admins (or SYSTEM), the only accounts that may read root keys"
 
 
-def evaluate_kds(keys: Sequence[RootKey], now: datetime) -> Finding:
+def evaluate_kds(keys: Sequence[RootKey], now: datetime, unreadable: Sequence[str] = ()) -> Finding:
     """``kds_root_key``: a root key is usable at ``now`` (``_kds.USABLE_AFTER`` after its start time), or when
-    one will be."""
+    one will be. ``unreadable`` are the ids of keys the bind account may list but not read
+    (``_kds.unreadable_root_key_ids``): with no readable key, whether one is usable cannot be told."""
     key = preferred_key(list(keys), now)
+    if key is None and unreadable:
+        return Finding(
+            "kds_root_key",
+            WARNING,
+            f"Cannot tell whether a KDS root key is usable: the forest has {len(unreadable)} root key(s) "
+            f"({', '.join(unreadable)}), but the bind account may only list them, not read their times (needs "
+            f"{READ_ROOT_KEYS}).",
+            "Run gmsa_check bound as a Domain Admin to check the key's times, or read them with Get-KdsRootKey; "
+            "the other checks do not need it.",
+        )
     if key is None:
         return Finding(
             "kds_root_key",
@@ -39,11 +53,14 @@ def evaluate_kds(keys: Sequence[RootKey], now: datetime) -> Finding:
     return ok("kds_root_key", f"KDS root key {key.key_id} is usable since {iso(key.usable_time)}.")
 
 
-def evaluate_password_key(gmsa_name: str, key_id: str | None, keys: Sequence[RootKey]) -> Finding | None:
-    """Whether the root key the gMSA's password derives from (msDS-ManagedPasswordId) still exists."""
+def evaluate_password_key(
+    gmsa_name: str, key_id: str | None, keys: Sequence[RootKey], unreadable: Sequence[str] = ()
+) -> Finding | None:
+    """Whether the root key the gMSA's password derives from (msDS-ManagedPasswordId) still exists (among the
+    readable ``keys`` or the listed but ``unreadable`` ones)."""
     if key_id is None:
         return None
-    if any(k.key_id == key_id for k in keys):
+    if any(k.key_id == key_id for k in keys) or key_id in unreadable:
         return ok(
             "gmsa_password_key", f"The password of {gmsa_name}$ derives from KDS root key {key_id}, which exists."
         )

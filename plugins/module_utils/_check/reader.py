@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from .._kds import RootKey, read_root_keys
+from .._kds import RootKey, read_root_keys, unreadable_root_key_ids
 from .._ldap import LdapClient
 from .credspec import SpecAccount, read_spec_accounts
 from .findings import Finding
@@ -50,6 +50,9 @@ class CheckReader(Protocol):
     def root_keys(self) -> list[RootKey]:
         """The forest's KDS root keys (those the bind account can read)."""
 
+    def unreadable_root_keys(self) -> list[str]:
+        """Ids of the root keys the bind account may list but not read (an ordinary user sees only their DNs)."""
+
     def gmsa(self, name: str) -> GmsaFacts | None:
         """The account holding the bare sAMAccountName ``name`` (a gMSA, or whatever else holds it)."""
 
@@ -86,6 +89,9 @@ class LdapCheckReader:
 
     def root_keys(self) -> list[RootKey]:
         return read_root_keys(self.client)
+
+    def unreadable_root_keys(self) -> list[str]:
+        return unreadable_root_key_ids(self.client)
 
     def gmsa(self, name: str) -> GmsaFacts | None:
         return read_gmsa(self.client, name)

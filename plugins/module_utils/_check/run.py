@@ -14,7 +14,7 @@ from .._rules import gmsa_name as gmsa_name_rule
 from .access import evaluate_host_access, evaluate_membership_access, evaluate_ticket_refresh
 from .credspec import evaluate_credential_spec, evaluate_spec_accounts, load_credential_spec
 from .findings import Finding
-from .gmsa import GmsaFacts, evaluate_duplicate_spns, evaluate_enabled, evaluate_gmsa, evaluate_spns
+from .gmsa import GmsaFacts, evaluate_duplicate_spns, evaluate_enabled, evaluate_gmsa, evaluate_spns, evaluate_unique
 from .host import evaluate_host_exists
 from .kds import evaluate_kds, evaluate_password_key
 from .reader import CheckReader
@@ -46,12 +46,17 @@ def run_checks(reader: CheckReader, request: CheckRequest, now: datetime) -> lis
     domain = reader.domain
     name = gmsa_name_rule(request.name, option="name", error=CredentialSpecError)
     keys = reader.root_keys()
-    findings = [evaluate_kds(keys, now)]
+    # Keys the bind account may list but not read (an ordinary user): one more search, only when none was read.
+    unreadable = [] if keys else reader.unreadable_root_keys()
+    findings = [evaluate_kds(keys, now, unreadable)]
     gmsa = reader.gmsa(name)
     findings.append(evaluate_gmsa(name, gmsa, domain.dns_name))
+    unique = evaluate_unique(gmsa) if gmsa is not None else None
+    findings += [unique] if unique else []
     usable = gmsa if gmsa is not None and gmsa.is_gmsa else None
     if usable is not None:
-        password_key = evaluate_password_key(usable.sam_account_name.rstrip("$"), usable.password_key_id, keys)
+        bare = usable.sam_account_name.rstrip("$")
+        password_key = evaluate_password_key(bare, usable.password_key_id, keys, unreadable)
         findings += [evaluate_enabled(usable), evaluate_spns(usable)]
         findings.append(evaluate_duplicate_spns(usable, reader.spn_holders(usable)))
         findings += [password_key] if password_key else []

@@ -106,14 +106,14 @@ def test_without_the_well_known_guid_the_fallback_container():
 def test_two_rows_of_one_attribute_write_it_once_with_both_changes():
     changed = plan(thing(), on=False, off=False)
     (operation,) = changed.operations
-    assert operation.changes == {"flags": [("replace", ["20"])]}
+    assert operation.changes == {"flags": [("delete", [b"17"]), ("add", [b"20"])]}
     assert changed.changed_options == ["on", "off"]
 
 
 def test_steps_are_separate_writes_before_the_one_modify():
     first, second = plan(thing(size=[b"small"]), size="large", label="New").operations
-    assert first.changes == {"size": [("replace", ["medium"])]}
-    assert second.changes == {"size": [("replace", ["large"])], "label": [("replace", ["New"])]}
+    assert first.changes == {"size": [("delete", [b"small"]), ("add", [b"medium"])]}
+    assert second.changes == {"size": [("delete", [b"medium"]), ("add", [b"large"])], "label": [("add", [b"New"])]}
 
 
 def test_add_delete_rows_write_only_what_changes():
@@ -130,7 +130,7 @@ def test_create_only_rows_fail_on_a_difference():
 def test_a_principal_row_stores_the_dn_clears_with_an_empty_string_and_keeps_a_missing_one():
     assert plan(thing(owner=[OWNER.dn.upper().encode()]), owner="Owner").operations == []
     (operation,) = plan(thing(owner=[OWNER.dn.encode()]), owner="").operations
-    assert operation.changes == {"owner": [("replace", [])]}
+    assert operation.changes == {"owner": [("delete", [OWNER.dn.encode()])]}
     with pytest.raises(GmsaError, match="No user, computer or group found for Nobody"):
         plan(thing(), owner="Nobody")
     assert plan(thing(), "ignore", owner="Nobody").operations == []

@@ -172,10 +172,11 @@ def test_one_modify_with_every_change():
         allowed_to_retrieve_password={"add": ["Administrator"]},
     )
     changes = _one_modify(plan)
-    assert changes["userAccountControl"] == [("replace", ["4098"])]
-    assert changes["msDS-SupportedEncryptionTypes"] == [("replace", ["28"])]
-    assert changes["description"] == [("replace", ["web"])]
-    ((_op, (sd,)),) = changes["msDS-GroupMSAMembership"]
+    assert changes["userAccountControl"] == [("delete", [b"4096"]), ("add", [b"4098"])]
+    assert changes["msDS-SupportedEncryptionTypes"] == [("delete", [b"24"]), ("add", [b"28"])]
+    assert changes["description"] == [("add", [b"web"])]
+    (deleted, (_op, (sd,))) = changes["msDS-GroupMSAMembership"]
+    assert deleted == ("delete", [build_gmsa_membership([HOSTS.sid])])
     assert allowed_sids(sd) == [HOSTS.sid, ADMIN.sid]
     assert set(changes) == {
         "userAccountControl",
@@ -188,13 +189,13 @@ def test_one_modify_with_every_change():
 
 def test_empty_description_clears_it():
     changes = _one_modify(_plan(_entry(description=[b"old"]), description=""))
-    assert changes["description"] == [("replace", [])]
+    assert changes["description"] == [("delete", [b"old"])]
 
 
 def test_unknown_encryption_bits_are_kept():
     entry = _entry(**{"msDS-SupportedEncryptionTypes": [str(0x20 | 0x18).encode()]})
     changes = _one_modify(_plan(entry, kerberos_encryption_types={"set": ["aes256"]}))
-    assert changes["msDS-SupportedEncryptionTypes"] == [("replace", [str(0x20 | 0x10)])]
+    assert changes["msDS-SupportedEncryptionTypes"] == [("delete", [b"56"]), ("add", [str(0x20 | 0x10).encode()])]
 
 
 def test_set_keeps_foreign_aces():
@@ -212,7 +213,7 @@ def test_set_keeps_foreign_aces():
     sd = SecurityDescriptor("S-1-5-32-544", None, Acl(4, aces), None, SE_SELF_RELATIVE | SE_DACL_PRESENT)
     entry = _entry(**{"msDS-GroupMSAMembership": [sd_to_bytes(sd)]})
     written = _one_modify(_plan(entry, allowed_to_retrieve_password={"set": ["Hosts"]}))["msDS-GroupMSAMembership"]
-    assert to_sddl(written[0][1][0]) == f"O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;{HOSTS.sid})(A;;RP;;;{DOMAIN_SID}-513)"
+    assert to_sddl(written[1][1][0]) == f"O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;{HOSTS.sid})(A;;RP;;;{DOMAIN_SID}-513)"
 
 
 def test_remove_by_sid_of_unknown_principal():
@@ -238,7 +239,8 @@ def test_interval_is_create_only():
 
 def test_enable_clears_only_the_disable_bit():
     assert _one_modify(_plan(_entry(userAccountControl=[b"4130"]), enabled=True))["userAccountControl"] == [
-        ("replace", ["4128"])
+        ("delete", [b"4130"]),
+        ("add", [b"4128"]),
     ]
 
 
@@ -256,14 +258,14 @@ def test_absent_deletes_and_absent_again_does_nothing():
 
 def test_trusted_for_delegation_and_enabled_share_one_user_account_control_write():
     changes = _one_modify(_plan(_entry(), trusted_for_delegation=True, enabled=False))
-    assert changes == {"userAccountControl": [("replace", [str(0x1000 | 0x2 | 0x80000)])]}
+    assert changes == {"userAccountControl": [("delete", [b"4096"]), ("add", [str(0x1000 | 0x2 | 0x80000).encode()])]}
     assert _plan(_entry(userAccountControl=[b"528384"]), trusted_for_delegation=True).operations == []
 
 
 def test_delegates_are_a_descriptor_of_allow_aces_as_windows_writes_them():
     changes = _one_modify(_plan(_entry(), delegates={"add": ["Hosts"]}))
     ((operation, (sd,)),) = changes["msDS-AllowedToActOnBehalfOfOtherIdentity"]
-    assert operation == "replace"
+    assert operation == "add"
     assert to_sddl(sd) == f"O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;{HOSTS.sid})"
     entry = _entry(**{"msDS-AllowedToActOnBehalfOfOtherIdentity": [sd]})
     assert _plan(entry, delegates={"set": [HOSTS.sid]}).operations == []

@@ -112,9 +112,10 @@ def test_new_group_is_a_domain_local_security_group_in_users():
 def test_scope_change_through_universal_then_one_modify_with_the_rest():
     plan = _plan(_group("global"), scope="domainlocal", members={"set": ["Host02"]})
     first, second = plan.operations
-    assert first.changes == {"groupType": [("replace", [str(group_type("universal"))])]}
+    scope = {name: str(group_type(name)).encode() for name in ("global", "universal", "domainlocal")}
+    assert first.changes == {"groupType": [("delete", [scope["global"]]), ("add", [scope["universal"]])]}
     assert second.changes == {
-        "groupType": [("replace", [str(group_type("domainlocal"))])],
+        "groupType": [("delete", [scope["universal"]]), ("add", [scope["domainlocal"]])],
         "member": [("add", [HOST2.dn]), ("delete", [HOST1.dn])],
     }
     assert plan.after["scope"] == "domainlocal"
@@ -168,11 +169,11 @@ def test_parent_dn_with_escaped_comma():
 
 def test_managed_by_is_the_managers_dn():
     (operation,) = _plan(_group(), managed_by="host02").operations
-    assert operation.changes == {"managedBy": [("replace", [HOST2.dn])]}
+    assert operation.changes == {"managedBy": [("add", [HOST2.dn.encode()])]}
     managed = Entry(_group().dn, {**_group().attributes, "managedby": [HOST2.dn.upper().encode()]})
     assert _plan(managed, managed_by=HOST2.sid).operations == []
     (cleared,) = _plan(managed, managed_by="").operations
-    assert cleared.changes == {"managedBy": [("replace", [])]}
+    assert cleared.changes == {"managedBy": [("delete", [HOST2.dn.upper().encode()])]}
 
 
 def test_path_typed_with_spaces_after_commas_is_the_same_container():

@@ -11,10 +11,13 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import 
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.write_server import PDC_EMULATOR, WriteServer
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._lookup import (
+    NameConflict,
     NameLookup,
     bare_name,
     find_by_sam_account_name,
+    is_conflict_copy,
     most_specific_class,
+    name_conflicts,
     sam_account_name_filter,
     seeing_own_writes,
 )
@@ -215,3 +218,69 @@ def test_principal_lookup_looks_on_the_write_dc() -> None:
     client = TwoDcClient([], [hosts])
     lookup_principals(client, [], ["S-1-5-21-1-2-3-1999"])
     assert client.searches == ["dc2.contoso.com"]
+
+
+# -- replication conflicts -----------------------------------------------------------------------------------
+
+CNF_GUID = "5f0e0d2a-0c1b-4e4d-9a8b-7c6d5e4f3a2b"
+KEPT = f"CN=WebApp01,CN=Managed Service Accounts,{DOMAIN_DN}"
+LOSER = f"CN=WebApp01\\0ACNF:{CNF_GUID},CN=Managed Service Accounts,{DOMAIN_DN}"
+
+
+def gmsa_copy(dn: str, guid: bytes) -> Entry:
+    return Entry(
+        dn,
+        {
+            "samaccountname": [b"WebApp01$"],
+            "objectclass": [b"top", b"computer", b"msDS-GroupManagedServiceAccount"],
+            "objectguid": [guid],
+            "whencreated": [b"20261130061500.0Z"],
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("dn", "marked"),
+    [
+        (LOSER, True),
+        (LOSER.replace("\\0A", "\n"), True),
+        (LOSER.lower(), True),
+        (KEPT, False),
+        (f"CN=WebApp01,OU=CNF:old\\0ACNF:{CNF_GUID},{DOMAIN_DN}", False),  # the mark is only read in the RDN
+    ],
+)
+def test_the_cnf_mark_is_read_in_the_rdn(dn, marked):
+    assert is_conflict_copy(dn) is marked
+
+
+def test_two_copies_of_one_name_the_unmarked_is_the_entry_and_the_one_to_keep():
+    kept, loser = gmsa_copy(KEPT, b"\x01" * 16), gmsa_copy(LOSER, b"\x02" * 16)
+    found = NameLookup(GMSA, "$", (loser, kept))
+    assert found.copies("WebApp01") == [loser, kept]
+    assert found.entry("WebApp01") is kept
+    (conflict,) = name_conflicts([loser, kept])
+    assert conflict.keep is kept and conflict.delete == [loser]
+    facts = conflict.as_dict()
+    assert facts["keep"] == KEPT and facts["delete"] == [LOSER]
+    assert [c["conflict_copy"] for c in facts["copies"]] == [True, False]
+    assert "2 objects hold sAMAccountName WebApp01$" in conflict.describe()
+    assert "Remove-ADObject -Identity '02020202-0202-0202-0202-020202020202'" in conflict.remediation()
+    assert f"Keep {KEPT}" in conflict.remediation()
+
+
+def test_a_lone_copy_under_a_cnf_name_is_renamed_back_and_unique_names_are_no_conflict():
+    (conflict,) = name_conflicts([gmsa_copy(LOSER, b"\x02" * 16)])
+    assert conflict.delete == [] and "Rename-ADObject" in conflict.remediation()
+    assert name_conflicts([gmsa_copy(KEPT, b"\x01" * 16)]) == []
+
+
+def test_two_unmarked_copies_leave_the_choice_to_the_user():
+    conflict = NameConflict(
+        "WebApp01$",
+        (
+            gmsa_copy(KEPT, b"\x01" * 16),
+            gmsa_copy(KEPT.replace("CN=Managed Service Accounts", "OU=Apps"), b"\x02" * 16),
+        ),
+    )
+    assert conflict.keep is None and conflict.delete == []
+    assert "Decide which copy to keep" in conflict.remediation()

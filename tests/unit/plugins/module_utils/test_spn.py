@@ -99,3 +99,11 @@ def test_no_claims_no_search():
     client = RecordingClient(ROOT_DN, {})
     check_new_spns(client, [])
     assert client.searches == []
+
+
+def test_an_account_created_meanwhile_by_a_concurrent_run_is_no_duplicate_of_itself():
+    claims = claims_by_spn([SpnClaim("host/WebApp01", "WebApp01")])  # a new account: no DN yet
+    made_meanwhile = SpnHolder("host/WebApp01", WEB_DN, "WebApp01$")
+    assert duplicate_spn_error(claims, {"host/webapp01": [made_meanwhile]}) is None
+    other = SpnHolder("host/WebApp01", f"CN=OLDWEB,{CHILD_DN}", "OLDWEB$")
+    assert duplicate_spn_error(claims, {"host/webapp01": [other]}) is not None

@@ -14,6 +14,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._check.gmsa imp
     evaluate_enabled,
     evaluate_gmsa,
     evaluate_spns,
+    evaluate_unique,
     read_gmsa,
     read_spn_holders,
 )
@@ -135,3 +136,16 @@ def test_read_spn_holders_leaves_out_the_gmsa_and_searches_the_forest_root_too()
     assert read_spn_holders(client, child_web) == {"host/webapp01": [old.dn]}
     assert [base for base, _filter, _attributes in client.searches] == [ROOT_DN, CHILD_DN]
     assert read_spn_holders(RecordingClient({}), gmsa(spns=())) == {}
+
+
+def test_a_name_held_by_two_gmsas_is_one_error_and_the_copy_ad_kept_is_checked():
+    loser_dn = f"CN=WebApp01\\0ACNF:5f0e0d2a-0c1b-4e4d-9a8b-7c6d5e4f3a2b,CN=Managed Service Accounts,{ROOT_DN}"
+    loser = entry(loser_dn, "WebApp01$", "computer", "msDS-GroupManagedServiceAccount", servicePrincipalName=["x"])
+    facts = read_gmsa(RecordingClient({ROOT_DN: [loser, WEB]}), "WebApp01")
+    assert facts is not None and facts.dn == WEB_DN
+    finding = evaluate_unique(facts)
+    assert finding is not None and finding.status == "error" and finding.id == "gmsa_unique"
+    assert "2 objects hold sAMAccountName WebApp01$" in finding.message
+    assert f"the checks below look at {WEB_DN}" in finding.message
+    assert f"Keep {WEB_DN}" in finding.remediation
+    assert evaluate_unique(read_gmsa(RecordingClient({ROOT_DN: [WEB]}), "WebApp01")) is None

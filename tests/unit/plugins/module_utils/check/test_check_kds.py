@@ -38,3 +38,17 @@ def test_password_key_missing_is_an_error():
     assert evaluate_password_key("WebApp01", None, keys) is None
     assert evaluate_password_key("WebApp01", keys[0].key_id, keys).status == "ok"
     assert evaluate_password_key("WebApp01", "11111111-1111-1111-1111-111111111111", keys).status == "error"
+
+
+UNREADABLE = "22222222-2222-2222-2222-222222222222"
+
+
+def test_keys_an_ordinary_user_may_list_but_not_read_are_cannot_tell_not_an_error():
+    finding = evaluate_kds([], NOW, [UNREADABLE])
+    assert finding.status == "warning"
+    assert finding.message.startswith(
+        f"Cannot tell whether a KDS root key is usable: the forest has 1 root key(s) ({UNREADABLE})"
+    )
+    assert "needs Domain Admins or Enterprise Admins" in finding.message
+    assert evaluate_password_key("WebApp01", UNREADABLE, [], [UNREADABLE]).status == "ok"
+    assert evaluate_password_key("WebApp01", "11111111-1111-1111-1111-111111111111", [], [UNREADABLE]).status == "error"

@@ -52,12 +52,17 @@ class FakeReader:
     group_facts: dict[str, GroupFacts] = field(default_factory=host_groups)
     listed_accounts: list[SpecAccount] = field(default_factory=lambda: [SpecAccount("WebApp01", "contoso.com")])
     password: bytes | None = PASSWORD
+    unreadable: list[str] = field(default_factory=list)
     calls: list[tuple[str, Any]] = field(default_factory=list)
     issued: list[Proof] = field(default_factory=list)
 
     def root_keys(self) -> list[RootKey]:
         self.calls.append(("root_keys", None))
         return list(self.keys)
+
+    def unreadable_root_keys(self) -> list[str]:
+        self.calls.append(("unreadable_root_keys", None))
+        return list(self.unreadable)
 
     def gmsa(self, name: str) -> GmsaFacts | None:
         self.calls.append(("gmsa", name))

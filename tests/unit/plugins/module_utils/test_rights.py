@@ -1,0 +1,105 @@
+# Copyright: Contributors to the wincontainers.gmsa collection
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Which planned writes the bind account may not make, from AD's constructed attributes (pure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import (
+    ObjectRequest,
+    PlanContext,
+    plan_object,
+)
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import GMSA
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._rights import (
+    containers_created_in,
+    missing_rights,
+    require_rights,
+    rights_error,
+)
+from ansible_collections.wincontainers.gmsa.tests.unit.plugins.module_utils.test_gmsa import (
+    CONTOSO,
+    DOMAIN_DN,
+    MSA,
+    _entry,
+)
+
+OU = f"OU=Apps,{DOMAIN_DN}"
+
+
+def plan(entry, name: str = "WebApp01", **options: Any):
+    return plan_object(GMSA, entry, ObjectRequest(name, options=options), PlanContext(CONTOSO))
+
+
+def writable(*attributes: str):
+    return _entry(allowedAttributesEffective=[a.encode() for a in attributes])
+
+
+def test_a_create_needs_the_class_among_the_containers_allowed_child_classes():
+    plans = [plan(None), plan(None, "Other", path=OU)]
+    assert containers_created_in(plans) == [MSA, OU]
+    children = {MSA.lower(): {"msds-groupmanagedserviceaccount"}, OU.lower(): {"user", "group"}}
+    (missing,) = missing_rights(plans, children)
+    assert (missing.name, missing.right, missing.path) == ("Other", "create_gmsa", OU)
+    assert missing.what == (f"create msDS-GroupManagedServiceAccount objects in {OU}",)
+
+
+def test_a_modify_needs_each_attribute_among_the_objects_allowed_attributes():
+    assert missing_rights([plan(writable("description"), description="web")], {}) == []
+    (missing,) = missing_rights([plan(writable("description"), description="web", enabled=False)], {})
+    assert (missing.what, missing.right, missing.path) == (("write userAccountControl",), "manage_gmsa", MSA)
+    # No allowedAttributesEffective at all: the account may write nothing there.
+    (missing,) = missing_rights([plan(_entry(), description="web")], {})
+    assert missing.what == ("write description",)
+
+
+def test_converged_objects_and_deletions_need_nothing_told_in_advance():
+    assert (
+        missing_rights(
+            [plan(_entry()), plan_object(GMSA, _entry(), ObjectRequest("WebApp01", "absent"), PlanContext(CONTOSO))], {}
+        )
+        == []
+    )
+
+
+def test_one_failure_names_every_object_the_right_and_the_delegation_call():
+    plans = [plan(None, "New1", path=OU), plan(None, "New2", path=OU), plan(_entry(), description="x")]
+    error = rights_error(missing_rights(plans, {OU.lower(): set()}))
+    assert (
+        "lacks rights (insufficientAccessRights, told in advance by the DC) for 3 planned write(s), so nothing was "
+        "written" in error.message
+    )
+    assert "gMSA New1 (CN=New1," in error.message and "(right create_gmsa)" in error.message
+    assert "write description (right manage_gmsa)" in error.message
+    assert f"gmsa_delegation with path: {OU}" in (error.hint or "")
+    assert "rights: [create_gmsa]" in (error.hint or "")
+    assert f"path: {MSA}, trustee: <the bind account or its group>, rights: [manage_gmsa]" in (error.hint or "")
+    assert [m["right"] for m in error.details["missing_rights"]] == ["create_gmsa", "create_gmsa", "manage_gmsa"]
+
+
+class Containers:
+    def __init__(self, answers: dict[str, list[str]]) -> None:
+        self.answers = answers
+        self.searches: list[str] = []
+
+    def search(self, base: str, _filter: str, attributes: Any, scope: str = "subtree") -> list[Any]:
+        self.searches.append(base)
+        if base not in self.answers:
+            return []
+        return [_entry(allowedChildClassesEffective=[c.encode() for c in self.answers[base]])]
+
+
+def test_a_missing_container_fails_before_any_write_naming_it_and_the_objects():
+    client = Containers({MSA: ["msDS-GroupManagedServiceAccount"]})
+    with pytest.raises(GmsaError, match=f"The container {OU} does not exist .* so New1, New2 cannot be created"):
+        require_rights(client, [plan(None), plan(None, "New1", path=OU), plan(None, "New2", path=OU.upper())])
+    assert client.searches == [MSA, OU]  # one search per container, whatever the number of objects
+
+
+def test_nothing_created_no_container_read():
+    client = Containers({})
+    require_rights(client, [plan(writable("description"), description="web")])
+    assert client.searches == []
