@@ -14,7 +14,7 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from ._adobject import (
@@ -150,6 +150,14 @@ def principal_sids(kind: ObjectKind, requests: list[ObjectRequest], entries: dic
     return sorted(sids)
 
 
+def request_context(context: PlanContext, request: ObjectRequest) -> PlanContext:
+    """The task's context, with the request's own lookup_failure_action when it has one (warnings shared)."""
+    action = request.lookup_failure_action
+    if action is None or action == context.lookup_failure_action:
+        return context
+    return replace(context, lookup_failure_action=action)
+
+
 @dataclass
 class Converged:
     """The plans of a converge, the objects it created as the DC holds them, and what to tell the user."""
@@ -187,7 +195,7 @@ def converge(
         entries[request.name.lower()] = lookup.entry(request.name)
     index = lookup_principals(client, principal_identities(kind, requests), principal_sids(kind, requests, entries))
     context = PlanContext(client.domain, index, lookup_failure_action)
-    plans = [plan_object(kind, entries[r.name.lower()], r, context) for r in requests]
+    plans = [plan_object(kind, entries[r.name.lower()], r, request_context(context, r)) for r in requests]
     if before_write is not None:
         before_write(client, plans)
     outcome = Converged(plans, index, warnings=context.warnings)
