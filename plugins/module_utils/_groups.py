@@ -11,7 +11,7 @@ which cost one more write.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ._adcodecs import TEXT, TEXTS, Codec, same_set_by, same_text, same_text_ci

@@ -66,7 +66,9 @@ options:
             type: list
             elements: str
           set:
-            description: The exact list of members. Cannot be combined with O(groups[].members.add) or O(groups[].members.remove).
+            description:
+              - The exact list of members.
+              - Cannot be combined with O(groups[].members.add) or O(groups[].members.remove).
             type: list
             elements: str
       managed_by:
