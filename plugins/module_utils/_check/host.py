@@ -100,7 +100,7 @@ def host_identity_kind(host: str) -> str:
 def _dn_key(dn: str) -> tuple[tuple[str, str], ...] | str:
     """A DN compared as AD compares it: attribute types and values case-insensitively, spacing ignored."""
     try:
-        return tuple((attr.lower(), value.lower()) for attr, value, _sep in parse_dn(dn))
+        return tuple((attr.lower(), value.lower()) for attr, value, _sep in parse_dn(dn, strip=True))
     except Exception:  # ldap3 raises several types for malformed DNs; such a DN matches nothing
         return dn.lower()
 

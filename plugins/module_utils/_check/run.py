@@ -64,7 +64,11 @@ def check_request(values: Mapping[str, Any], where: str = "") -> CheckRequest:
     windows_build that is no Windows build.
     """
     name = values["name"]
-    gmsa_name_rule(name, option="name", error=CredentialSpecError)
+    try:
+        gmsa_name_rule(name, option="name", error=CredentialSpecError)
+    except CredentialSpecError as exc:
+        exc.message = where + exc.message
+        raise
     if values.get("host_password") and values.get("host_keytab"):
         raise ValidationError(f"{where}host_password and host_keytab are mutually exclusive: give one of them.")
     if (values.get("host_password") or values.get("host_keytab")) and not values.get("host"):
