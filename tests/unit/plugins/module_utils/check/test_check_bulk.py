@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import pytest
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._check import (
+    REQUEST_OPTIONS,
     CheckRequest,
     LdapCheckReader,
     Reads,
@@ -241,3 +242,24 @@ def test_prefetch_of_nothing_reads_only_the_root_keys() -> None:
     client = fleet_client(1)
     LdapCheckReader(client).prefetch(Reads())
     assert len(client.searches) == 1
+
+
+def test_gmsa_check_entries_take_the_request_options_and_fall_back_to_the_top_level() -> None:
+    from ansible_collections.wincontainers.gmsa.plugins.modules import gmsa_check
+
+    assert tuple(gmsa_check.CHECK_OPTIONS) == REQUEST_OPTIONS
+    params = {**dict.fromkeys(gmsa_check.argument_spec()), "kerberos_proof": False, "fail_on": "never"}
+    params.update(
+        host="HOST01",
+        windows_build="2022",
+        checks=[
+            {**dict.fromkeys(gmsa_check.CHECK_OPTIONS), "name": "WebApp01"},
+            {**dict.fromkeys(gmsa_check.CHECK_OPTIONS), "name": "Sql01", "host": "HOST02", "isolation": "hyperv"},
+        ],
+    )
+    first, second = gmsa_check.requests_from_params(params)
+    assert (first.host, first.windows_build) == ("HOST01", 20348)
+    assert (second.name, second.host, second.windows_build, second.isolation) == ("Sql01", "HOST02", 20348, "hyperv")
+    params["checks"].append({**dict.fromkeys(gmsa_check.CHECK_OPTIONS), "name": "Bad", "windows_build": "95"})
+    with pytest.raises(GmsaError, match=r"^checks\[2\] \(Bad on HOST01\): windows_build '95'"):
+        gmsa_check.requests_from_params(params)
