@@ -198,10 +198,11 @@ def apps_ad_plan(apps: Any, environments: Any = None, *, domain: str, exclusive:
     makes the requests' SPNs and allowed principals ``set`` instead of ``add``. Returns ``entries`` (one per
     app and environment: app, environment, account, host_group, dns_hostname, spn, description,
     host_group_members), ``groups`` (one per host group, in name order: name, accounts, members),
+    ``group_requests`` (the ``gmsa_host_group`` ``groups:`` requests, in the order of ``groups``),
     ``accounts`` (the ``gmsa_account`` ``accounts:`` requests, in entry order) and what is wrong:
     ``incomplete`` (app environments without an account or host_group), ``bad_names`` (messages of the gMSA
-    name rule), ``duplicate_accounts`` and ``duplicate_spns`` (given to more than one entry). ``groups`` and
-    ``accounts`` leave out incomplete entries.
+    name rule), ``duplicate_accounts`` and ``duplicate_spns`` (given to more than one entry). ``groups``,
+    ``group_requests`` and ``accounts`` leave out incomplete entries.
     """
     domain_name = _text(domain, "The domain", "domain")
     if not domain_name:
@@ -229,9 +230,11 @@ def apps_ad_plan(apps: Any, environments: Any = None, *, domain: str, exclusive:
 
     complete = [entry for entry in entries if entry["account"] and entry["host_group"]]
     action = "set" if boolean(exclusive, strict=True) else "add"
+    groups = _host_groups(complete)
     return {
         "entries": entries,
-        "groups": _host_groups(complete),
+        "groups": groups,
+        "group_requests": [_group_request(group) for group in groups],
         "accounts": [
             {
                 "name": entry["account"],
@@ -268,6 +271,15 @@ def _host_groups(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         group["accounts"].append(entry["account"])
         group["members"] = _unique(group["members"] + entry["host_group_members"])
     return list(groups.values())
+
+
+def _group_request(group: dict[str, Any]) -> dict[str, Any]:
+    """The gmsa_host_group ``groups:`` entry of a host group: as New-ADGroup names it in the guide
+    (``<gMSAs> Authorized Hosts``), with its members to add (none: members are not managed)."""
+    request: dict[str, Any] = {"name": group["name"], "description": f"{', '.join(group['accounts'])} Authorized Hosts"}
+    if group["members"]:
+        request["members"] = {"add": list(group["members"])}
+    return request
 
 
 def apps_credential_spec_plan(

@@ -140,11 +140,16 @@ class ObjectKind:
 
 @dataclass
 class ObjectRequest:
-    """One object as the task wants it: option -> value as given (None, or an empty list option: not managed)."""
+    """One object as the task wants it: option -> value as given (None, or an empty list option: not managed).
+
+    ``lookup_failure_action`` overrides the task's for this object's principals (None: the task's), as the
+    entries of a bulk form may.
+    """
 
     name: str
     state: str = "present"
     options: dict[str, Any] = field(default_factory=dict)
+    lookup_failure_action: str | None = None
 
 
 def validate_request(kind: ObjectKind, request: ObjectRequest) -> ObjectRequest:

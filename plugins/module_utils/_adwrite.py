@@ -14,7 +14,7 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from ._adobject import (
@@ -223,6 +223,14 @@ def principal_sids(kind: ObjectKind, requests: list[ObjectRequest], entries: dic
     return sorted(sids)
 
 
+def request_context(context: PlanContext, request: ObjectRequest) -> PlanContext:
+    """The task's context, with the request's own lookup_failure_action when it has one (warnings shared)."""
+    action = request.lookup_failure_action
+    if action is None or action == context.lookup_failure_action:
+        return context
+    return replace(context, lookup_failure_action=action)
+
+
 @dataclass
 class Converged:
     """The plans of a converge, the objects it created as the DC holds them, and what to tell the user."""
@@ -256,7 +264,7 @@ def converge(
     entries = {request.name.lower(): _the_entry(kind, lookup, request.name) for request in requests}
     index = lookup_principals(client, principal_identities(kind, requests), principal_sids(kind, requests, entries))
     context = PlanContext(client.domain, index, lookup_failure_action)
-    plans = [plan_object(kind, entries[r.name.lower()], r, context) for r in requests]
+    plans = [plan_object(kind, entries[r.name.lower()], r, request_context(context, r)) for r in requests]
     if any(plan.creates for plan in plans):
         # Creates happen on the write DC only (_ldap/write_server.py); an unreachable one fails here, before any
         # write, in check mode too. The lookup above already moved there when it missed a name.
@@ -275,7 +283,7 @@ def converge(
         unknown = [sid for sid in found if sid not in index.by_sid]
         for principal in lookup_principals(client, [], unknown).by_sid.values() if unknown else ():
             index.add(principal)
-        return plan_object(kind, entry, plan.request, context)
+        return plan_object(kind, entry, plan.request, request_context(context, plan.request))
 
     outcome.plans = execute(client, plans, explain, replan)
     new = [plan.request.name for plan in outcome.plans if plan.creates]

@@ -2,22 +2,24 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Security groups of container hosts: the group kind and its attribute table, run by the object engine.
 
-A converged group costs one search for the group and one for the principals the task names; a change costs
-one write (an add, or one modify carrying every attribute change). Scope changes between global and domain
+A converged task costs one search for all its groups and one for the principals they name, whatever the
+number of groups (``converge_groups``, for one group or a list); a change costs one write
+per group (an add, or one modify carrying every attribute change). Scope changes between global and domain
 local go through universal, as AD requires (MS-ADTS 3.1.1.5.3.5 / 3.1.1.5.2.4): the scope row's ``steps``,
 which cost one more write.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ._adcodecs import TEXT, TEXTS, Codec, same_set_by, same_text, same_text_ci
-from ._adobject import ADD_DELETE, PATH_ROW, ObjectKind, ObjectRequest, Principals, Row
+from ._adobject import ADD_DELETE, PATH_ROW, ObjectKind, ObjectPlan, ObjectRequest, Principals, Row
 from ._adwrite import converge, plan_diff, plan_result
-from ._ldap import WKGUID_USERS
+from ._ldap import WKGUID_USERS, Entry
 from ._listopts import list_option_spec
+from ._principals import PrincipalIndex
 from ._rules import group_name
 
 # groupType bits (MS-ADTS 2.2.13 / MS-SAMR 2.2.1.11): scope, plus the security bit; always a security group.
@@ -110,28 +112,63 @@ HOST_GROUP = ObjectKind(
 
 
 @dataclass
-class GroupOutcome:
-    changed: bool
-    result: dict[str, Any]
-    diff: dict[str, Any] | None = None
-    warnings: list[str] = field(default_factory=list)
+class GroupsOutcome:
+    """The groups of a bulk task: one result per request, in order (each with ``changed``), the diffs of those
+    that change (``{name, before, after}``) and the warnings of the whole task."""
+
+    groups: list[dict[str, Any]]
+    diffs: list[dict[str, Any]]
+    warnings: list[str]
+
+    @property
+    def changed(self) -> bool:
+        return any(group["changed"] for group in self.groups)
 
 
-def ensure_group(client: Any, request: ObjectRequest, lookup_failure_action: str, check_mode: bool) -> GroupOutcome:
-    """Bring one group to ``request`` (members by name, DN or SID, resolved in one search)."""
-    outcome = converge(client, HOST_GROUP, [request], lookup_failure_action, check_mode)
-    plan = outcome.plans[0]
-    result = plan_result(plan, outcome.index, outcome.created.get(request.name.lower()))
-    warnings = list(outcome.warnings)
-    if request.state == "present":
+def group_result(plan: ObjectPlan, index: PrincipalIndex, created: Entry | None) -> dict[str, Any]:
+    """What the module returns for one group after ``plan``: the engine's result, the members added and removed."""
+    result = plan_result(plan, index, created)
+    if plan.request.state == "present":
         added, removed = plan.list_changes("members")
         result.update(members_added=added, members_removed=removed)
+    return result
+
+
+def group_warnings(plans: list[ObjectPlan]) -> list[str]:
+    """Distribution groups among the plans, then one ticket refresh warning naming every group whose
+    membership changes."""
+    warnings = []
+    refreshed = []
+    for plan in plans:
+        if plan.request.state != "present":
+            continue
         entry = plan.entry
         if entry is not None and not is_security_group(entry.integer("groupType")):
             warnings.append(
-                f"{request.name} is a distribution group; a distribution group cannot grant access to a gMSA password."
+                f"{plan.request.name} is a distribution group; a distribution group cannot grant access to a gMSA "
+                "password."
             )
-        if added or removed:
-            warnings.append(TICKET_REFRESH_WARNING.format(group=request.name))
-    diff = plan_diff(plan, outcome.index) if plan.changed else None
-    return GroupOutcome(plan.changed, result, diff, warnings)
+        if any(plan.list_changes("members")):
+            refreshed.append(plan.request.name)
+    if refreshed:
+        warnings.append(TICKET_REFRESH_WARNING.format(group=", ".join(refreshed)))
+    return warnings
+
+
+def converge_groups(
+    client: Any,
+    requests: list[ObjectRequest],
+    lookup_failure_action: str,
+    check_mode: bool,
+    progress: str | None = None,
+) -> GroupsOutcome:
+    """Bring every requested group to its wanted state: one search for all groups, one for every principal
+    they name, one write per group that changes (see the module docstring). ``progress`` names the detail
+    that lists, when a write fails, the groups already written."""
+    outcome = converge(client, HOST_GROUP, requests, lookup_failure_action, check_mode, progress=progress)
+    groups = []
+    for plan in outcome.plans:
+        result = group_result(plan, outcome.index, outcome.created.get(plan.request.name.lower()))
+        groups.append({**result, "changed": plan.changed})
+    diffs = [{"name": p.request.name, **plan_diff(p, outcome.index)} for p in outcome.plans if p.changed]
+    return GroupsOutcome(groups, diffs, [*outcome.warnings, *group_warnings(outcome.plans)])

@@ -25,12 +25,60 @@ description:
   - With O(windows_build), the guide's known issues of that build are checked (container hostname, several
     containers sharing one gMSA, Hyper-V isolation).
   - Read-only; O(fail_on) decides whether findings fail the task.
+  - Checks one gMSA (O(name)) or many (gMSA, host) pairs (O(checks)) in one task, over one connection, reading
+    each gMSA, host and group once, with one search per kind of object whatever the number of pairs (plus one
+    read of each host's token groups, which AD only returns for one object at a time).
 options:
   name:
     description:
       - The gMSA, by its C(sAMAccountName) with or without the trailing C($).
+      - Mutually exclusive with O(checks); one of them is required.
     type: str
-    required: true
+  checks:
+    description:
+      - Many checks in one task, typically one per (gMSA, container host) pair. Each entry takes O(name) and the
+        per-check options below; an option an entry omits falls back to the task's top-level value of that
+        option (handy for O(host), O(windows_build), O(isolation)).
+      - Results come back in RV(checks), in the same order, each as the single form returns it; O(fail_on)
+        applies to the findings of all of them.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: As O(name).
+        type: str
+        required: true
+      host:
+        description: As O(host).
+        type: str
+      host_password:
+        description: As O(host_password).
+        type: str
+      host_keytab:
+        description: As O(host_keytab).
+        type: path
+      kerberos_proof:
+        description: As O(kerberos_proof).
+        type: bool
+      credential_spec:
+        description: As O(credential_spec).
+        type: raw
+      credential_spec_path:
+        description: As O(credential_spec_path).
+        type: path
+      windows_build:
+        description: As O(windows_build).
+        type: str
+      container_hostname:
+        description: As O(container_hostname).
+        type: str
+      container_count:
+        description: As O(container_count).
+        type: int
+      isolation:
+        description: As O(isolation).
+        type: str
+        choices: [process, hyperv]
   host:
     description:
       - A container host's computer account, by name (C(HOST01) or C(HOST01$)), DNS name or DN.
@@ -54,10 +102,12 @@ options:
   credential_spec:
     description:
       - A credential spec to check, as an object (or JSON text).
+      - With O(checks), per entry only.
     type: raw
   credential_spec_path:
     description:
       - A credential spec file to check, on the machine the module runs on.
+      - With O(checks), per entry only.
     type: path
   windows_build:
     description:
@@ -140,12 +190,26 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ item.id }}: {{ item.message }} -> {{ item.remediation }}"
   loop: "{{ check.findings | rejectattr('status', 'eq', 'ok') }}"
+
+- name: Every gMSA with every host that runs it, in one task
+  wincontainers.gmsa.gmsa_check:
+    windows_build: "2022"
+    checks:
+      - {name: WebApp01, host: CONTAINERHOST01}
+      - {name: WebApp01, host: CONTAINERHOST02}
+      - {name: Orders01, host: CONTAINERHOST02, credential_spec_path: /srv/CredentialSpecs/contoso_orders01.json}
+    fail_on: never
+  register: fleet
+
+- name: The pairs with errors
+  ansible.builtin.debug:
+    msg: "{{ fleet.checks | selectattr('status', 'eq', 'error') | map(attribute='name') | list }}"
 """
 
 RETURN = r"""
 findings:
   description: One entry per check run, in the order the guide troubleshoots.
-  returned: always, also when the task fails because of findings
+  returned: with O(name), also when the task fails because of findings
   type: list
   elements: dict
   contains:
@@ -173,15 +237,32 @@ findings:
       type: str
       sample: Add CHKHOST03$ to a group allowed to retrieve the password (gmsa_host_group), then purge its tickets.
 summary:
-  description: How many findings have each status.
+  description: How many findings have each status (with O(checks), of all the checks together).
   returned: always
   type: dict
   sample: {"ok": 9, "warning": 1, "error": 0}
 status:
-  description: The worst status among the findings.
+  description: The worst status among the findings (with O(checks), of all the checks together).
   returned: always
   type: str
   sample: warning
+checks:
+  description:
+    - With O(checks), one entry per check, in order - its C(name) and C(host) as given (C(host) None without
+      one), and C(findings), C(summary) and C(status) as the single form returns them.
+  returned: with O(checks), also when the task fails because of findings
+  type: list
+  elements: dict
+  sample:
+    - name: WebApp01
+      host: CONTAINERHOST01
+      findings:
+        - id: gmsa_exists
+          status: ok
+          message: gMSA WebApp01$ exists (CN=WebApp01,CN=Managed Service Accounts,DC=contoso,DC=com).
+          remediation: ""
+      summary: {"ok": 9, "warning": 0, "error": 0}
+      status: ok
 ldap_server:
   description:
     - The domain controller that answered (as given in O(server) or found through DNS). DCs tried before it and
@@ -191,7 +272,10 @@ ldap_server:
   type: str
   sample: dc1.contoso.com
 ldap_operations:
-  description: How many LDAP operations of each kind the task sent, on the checking connection.
+  description:
+    - How many LDAP operations of each kind the task sent, on the checking connection.
+    - With O(checks), the searches do not grow with the number of checks, only the reads of token groups with
+      the number of distinct hosts.
   returned: always
   type: dict
   sample: {"search": 9, "add": 0, "modify": 0, "delete": 0}
@@ -201,10 +285,12 @@ from datetime import datetime, timezone
 
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._check import (
     FAIL_ON,
-    CheckRequest,
     LdapCheckReader,
+    check_request,
+    check_result,
     failing,
-    parse_windows_build,
+    planned_reads,
+    request_label,
     run_checks,
     summarize,
     worst,
@@ -212,64 +298,94 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._check import (
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
 
+# The options of one check; no_log on the host's secrets, at the top level and in each checks entry.
+CHECK_OPTIONS: dict[str, dict] = {
+    "host": {"type": "str"},
+    "host_password": {"type": "str", "no_log": True},
+    "host_keytab": {"type": "path", "no_log": True},
+    "kerberos_proof": {"type": "bool"},
+    "credential_spec": {"type": "raw"},
+    "credential_spec_path": {"type": "path"},
+    "windows_build": {"type": "str"},
+    "container_hostname": {"type": "str"},
+    "container_count": {"type": "int"},
+    "isolation": {"type": "str", "choices": ["process", "hyperv"]},
+}
+
+
+def argument_spec() -> dict:
+    """The options of one check at the top level (with name) and per checks entry, plus fail_on."""
+    spec = {name: dict(option) for name, option in CHECK_OPTIONS.items()}
+    spec["kerberos_proof"] = dict(spec["kerberos_proof"], default=False)
+    spec["name"] = {"type": "str"}
+    spec["checks"] = {
+        "type": "list",
+        "elements": "dict",
+        "options": dict(name={"type": "str", "required": True}, **CHECK_OPTIONS),
+    }
+    spec["fail_on"] = {"type": "str", "choices": list(FAIL_ON), "default": "error"}
+    return spec
+
+
+def requests_from_params(params: dict) -> list:
+    """One request per check; checks entries fall back to the top-level options, each checked before any LDAP call."""
+    if params["name"] is not None:
+        return [check_request({"name": params["name"], **{o: params[o] for o in CHECK_OPTIONS}})]
+    requests = []
+    for number, entry in enumerate(params["checks"]):
+        values = {o: params[o] if entry.get(o) is None else entry[o] for o in CHECK_OPTIONS}
+        label = f"{entry['name']} on {values['host']}" if values["host"] else entry["name"]
+        requests.append(check_request({"name": entry["name"], **values}, where=f"checks[{number}] ({label}): "))
+    return requests
+
 
 def main() -> None:
     module = ldap_module(
-        {
-            "name": {"type": "str", "required": True},
-            "host": {"type": "str"},
-            "host_password": {"type": "str", "no_log": True},
-            "host_keytab": {"type": "path", "no_log": True},
-            "kerberos_proof": {"type": "bool", "default": False},
-            "credential_spec": {"type": "raw"},
-            "credential_spec_path": {"type": "path"},
-            "windows_build": {"type": "str"},
-            "container_hostname": {"type": "str"},
-            "container_count": {"type": "int"},
-            "isolation": {"type": "str", "choices": ["process", "hyperv"]},
-            "fail_on": {"type": "str", "choices": list(FAIL_ON), "default": "error"},
-        },
-        mutually_exclusive=[("host_password", "host_keytab"), ("credential_spec", "credential_spec_path")],
+        argument_spec(),
+        required_one_of=[("name", "checks")],
+        mutually_exclusive=[
+            ("name", "checks"),
+            ("host_password", "host_keytab"),
+            ("credential_spec", "credential_spec_path"),
+            ("checks", "credential_spec"),
+            ("checks", "credential_spec_path"),
+        ],
         required_by={"host_password": "host", "host_keytab": "host"},
         supports_check_mode=True,
     )
     params = module.params
-    if params["kerberos_proof"] and not (params["host_password"] or params["host_keytab"]):
-        module.fail_json(
-            msg="kerberos_proof needs host_password or host_keytab: the proof uses the password the host retrieves."
-        )
+    single = params["name"] is not None
     try:
-        build = parse_windows_build(params["windows_build"]) if params["windows_build"] else None
-    except ValueError as exc:
-        module.fail_json(msg=str(exc))
+        requests = requests_from_params(params)
+    except GmsaError as exc:
+        exc.fail(module)
         return
-    request = CheckRequest(
-        name=params["name"],
-        host=params["host"],
-        host_password=params["host_password"],
-        host_keytab=params["host_keytab"],
-        credential_spec=params["credential_spec"],
-        credential_spec_path=params["credential_spec_path"],
-        windows_build=build,
-        container_hostname=params["container_hostname"],
-        container_count=params["container_count"],
-        isolation=params["isolation"],
-        kerberos_proof=params["kerberos_proof"],
-    )
 
     def work(client):
-        findings = run_checks(LdapCheckReader(client), request, datetime.now(timezone.utc))
-        result = {
-            "changed": False,
-            "findings": [f.as_dict() for f in findings],
-            "summary": summarize(findings),
-            "status": worst(findings),
-        }
-        failed = failing(findings, params["fail_on"])
-        if failed:
+        reader = LdapCheckReader(client)
+        reader.prefetch(planned_reads(requests))
+        now = datetime.now(timezone.utc)
+        runs = [run_checks(reader, request, now) for request in requests]
+        everything = [finding for findings in runs for finding in findings]
+        result = {"changed": False, "summary": summarize(everything), "status": worst(everything)}
+        if single:
+            result["findings"] = [f.as_dict() for f in runs[0]]
+        else:
+            result["checks"] = [check_result(r, findings) for r, findings in zip(requests, runs)]
+        problems = [(r, failing(findings, params["fail_on"])) for r, findings in zip(requests, runs)]
+        problems = [(r, failed) for r, failed in problems if failed]
+        if single and problems:
+            failed = problems[0][1]
             raise GmsaError(
                 f"gmsa_check found {len(failed)} problem(s) for {params['name']}: "
                 + "; ".join(f"{f.id}: {f.message}" for f in failed),
+                **result,
+            )
+        if problems:
+            raise GmsaError(
+                f"gmsa_check found problems in {len(problems)} of {len(requests)} checks: "
+                + "; ".join(f"{request_label(r)}: {', '.join(f.id for f in failed)}" for r, failed in problems)
+                + ". Each entry of checks has the findings with what to do.",
                 **result,
             )
         return result

@@ -15,15 +15,69 @@ description:
     Managed Service Account's password; give it to M(wincontainers.gmsa.gmsa_account) in
     O(wincontainers.gmsa.gmsa_account#module:allowed_to_retrieve_password).
   - Always a security group; a distribution group cannot grant access to a password.
-  - A converged group costs one search for the group and one for the principals the task names, and no write.
+  - Ensures one group (O(name)) or many (O(groups)) in one task, with one search for the current state of all of
+    them, one for every principal they name, and one write per group that changes. A converged group costs no
+    write.
   - Hosts only see a new group membership once their Kerberos tickets are refreshed; when membership changes the
     module warns to run C(klist -li 0x3e7 purge) on the hosts (or reboot them).
 options:
   name:
     description:
       - The group's C(sAMAccountName), also used as its common name when it is created.
+      - Mutually exclusive with O(groups); one of them is required.
     type: str
-    required: true
+  groups:
+    description:
+      - Many groups in one task. Each entry takes O(name) and the per-group options below; an option an entry
+        omits falls back to the task's top-level value of that option (handy for O(path), O(scope),
+        O(lookup_failure_action), O(state)).
+      - Results come back in RV(groups), in the same order. A group may be listed once.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: As O(name).
+        type: str
+        required: true
+      state:
+        description: As O(state).
+        type: str
+        choices: [present, absent]
+      path:
+        description: As O(path).
+        type: str
+      scope:
+        description: As O(scope).
+        type: str
+        choices: [domainlocal, global, universal]
+      description:
+        description: As O(description).
+        type: str
+      members:
+        description: As O(members).
+        type: dict
+        suboptions:
+          add:
+            description: Principals to add; other members stay.
+            type: list
+            elements: str
+          remove:
+            description: Principals to remove; other members stay.
+            type: list
+            elements: str
+          set:
+            description:
+              - The exact list of members.
+              - Cannot be combined with O(groups[].members.add) or O(groups[].members.remove).
+            type: list
+            elements: str
+      managed_by:
+        description: As O(managed_by).
+        type: str
+      lookup_failure_action:
+        description: As O(lookup_failure_action).
+        type: str
+        choices: [fail, warn, ignore]
   path:
     description:
       - The DN of the container or OU the group is in. A new group is created there; an existing group elsewhere is
@@ -121,6 +175,20 @@ EXAMPLES = r"""
       set: [ContainerHost01, ContainerHost04]
     lookup_failure_action: warn
 
+- name: The host groups of a whole fleet in one task, all in one OU
+  wincontainers.gmsa.gmsa_host_group:
+    path: OU=Container Hosts,DC=contoso,DC=com
+    groups:
+      - name: WebApp01Hosts
+        description: WebApp01 Authorized Hosts
+        members:
+          add: [ContainerHost01, ContainerHost02]
+      - name: WebApp02Hosts
+        description: WebApp02 Authorized Hosts
+        members:
+          add: [ContainerHost03]
+  register: host_groups
+
 - name: Remove the group
   wincontainers.gmsa.gmsa_host_group:
     name: WebApp01Hosts
@@ -130,56 +198,56 @@ EXAMPLES = r"""
 RETURN = r"""
 name:
   description: The group's C(sAMAccountName).
-  returned: always
+  returned: with O(name)
   type: str
   sample: WebApp01Hosts
 state:
   description: The group's state after the task.
-  returned: always
+  returned: with O(name)
   type: str
   sample: present
 distinguished_name:
   description: The group's DN.
-  returned: when the group exists or would be created
+  returned: with O(name), when the group exists or would be created
   type: str
   sample: CN=WebApp01Hosts,CN=Users,DC=contoso,DC=com
 sid:
   description:
     - The group's SID.
     - In check mode, for a group that would be created, a placeholder text.
-  returned: when state is present
+  returned: with O(name) and state present
   type: str
   sample: S-1-5-21-2092021672-4292731899-1378885424-1104
 object_guid:
   description: The group's C(objectGUID) (a placeholder in check mode for a new group).
-  returned: when state is present
+  returned: with O(name) and state present
   type: str
   sample: 1f6d5c6e-1b8e-4c3a-9f4e-0a6b2d7c9e11
 scope:
   description: The group's scope.
-  returned: when state is present
+  returned: with O(name) and state present
   type: str
   sample: domainlocal
 description:
   description: The group's description.
-  returned: when state is present
+  returned: with O(name) and state present
   type: str
   sample: Container hosts allowed to retrieve the password of WebApp01
 members:
   description: The DNs of the group's members after the task.
-  returned: when state is present
+  returned: with O(name) and state present
   type: list
   elements: str
   sample: [CN=CONTAINERHOST01,CN=Computers,DC=contoso,DC=com]
 members_added:
   description: The DNs the task added (or would add, in check mode).
-  returned: when state is present
+  returned: with O(name) and state present
   type: list
   elements: str
   sample: [CN=CONTAINERHOST02,CN=Computers,DC=contoso,DC=com]
 members_removed:
   description: The DNs the task removed (or would remove, in check mode).
-  returned: when state is present
+  returned: with O(name) and state present
   type: list
   elements: str
   sample: []
@@ -193,7 +261,7 @@ ldap_server:
   sample: dc1.contoso.com
 managed_by:
   description: The DN of the group's manager (C(managedBy)); None when it has none.
-  returned: when state is present
+  returned: with O(name) and state present
   type: str
   sample: CN=Container Admins,CN=Users,DC=contoso,DC=com
 ldap_write_server:
@@ -203,48 +271,107 @@ ldap_write_server:
   returned: when the task wrote to AD
   type: str
   sample: dc1.contoso.com
+groups:
+  description: With O(groups), one entry per group, in order, with the fields above and C(changed).
+  returned: with O(groups)
+  type: list
+  elements: dict
+  sample:
+    - name: WebApp01Hosts
+      changed: true
+      state: present
+      distinguished_name: CN=WebApp01Hosts,OU=Container Hosts,DC=contoso,DC=com
+      scope: domainlocal
+      members: [CN=CONTAINERHOST01,CN=Computers,DC=contoso,DC=com]
+      members_added: [CN=CONTAINERHOST01,CN=Computers,DC=contoso,DC=com]
+      members_removed: []
 ldap_operations:
-  description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
+  description:
+    - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
+    - A converged task costs 3 searches for the domain facts, 1 for the groups and 1 for the principals they
+      name, whatever the number of groups.
   returned: always
   type: dict
   sample: {"search": 5, "add": 0, "modify": 1, "delete": 0}
 """
 
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import ObjectRequest, validate_request
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import ObjectRequest, validate_requests
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import HOST_GROUP, ensure_group
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import HOST_GROUP, converge_groups
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import LOOKUP_FAILURE_ACTIONS
 
+# The options one group takes, at the top level (with name) and in each groups entry.
+GROUP_OPTIONS: dict[str, dict] = {
+    "state": {"type": "str", "choices": ["present", "absent"]},
+    "lookup_failure_action": {"type": "str", "choices": list(LOOKUP_FAILURE_ACTIONS)},
+    **{row.option: dict(row.spec) for row in HOST_GROUP.rows},
+}
+
 
 def argument_spec() -> dict:
-    """The group table's rows, plus name, state and lookup_failure_action."""
-    spec = {
-        "name": {"type": "str", "required": True},
-        "lookup_failure_action": {"type": "str", "choices": list(LOOKUP_FAILURE_ACTIONS), "default": "fail"},
-        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    """The group table's rows, state and lookup_failure_action at the top level and per groups entry."""
+    spec = {name: dict(option) for name, option in GROUP_OPTIONS.items()}
+    spec["state"] = dict(spec["state"], default="present")
+    spec["lookup_failure_action"] = dict(spec["lookup_failure_action"], default="fail")
+    spec["name"] = {"type": "str"}
+    spec["groups"] = {
+        "type": "list",
+        "elements": "dict",
+        "options": dict(name={"type": "str", "required": True}, **GROUP_OPTIONS),
     }
-    spec.update({row.option: dict(row.spec) for row in HOST_GROUP.rows})
     return spec
 
 
+def requests_from_params(params: dict) -> list[ObjectRequest]:
+    """One request per group; groups entries fall back to the top-level options."""
+    entries = [{"name": params["name"]}] if params["name"] is not None else params["groups"]
+    requests = []
+    for entry in entries:
+        values = {}
+        for option in GROUP_OPTIONS:
+            value = entry.get(option)
+            values[option] = params[option] if value is None else value
+        state, action = values.pop("state"), values.pop("lookup_failure_action")
+        requests.append(ObjectRequest(entry["name"], state, values, action))
+    return validate_requests(HOST_GROUP, requests, option="groups")
+
+
 def main() -> None:
-    module = ldap_module(argument_spec(), supports_check_mode=True)
+    module = ldap_module(
+        argument_spec(),
+        required_one_of=[("name", "groups")],
+        mutually_exclusive=[("name", "groups")],
+        supports_check_mode=True,
+    )
     params = module.params
-    options = {row.option: params[row.option] for row in HOST_GROUP.rows}
     try:
-        request = validate_request(HOST_GROUP, ObjectRequest(params["name"], params["state"], options))
+        requests = requests_from_params(params)
     except GmsaError as exc:
         exc.fail(module)
         return
+    single = params["name"] is not None
 
     def work(client):
-        outcome = ensure_group(client, request, params["lookup_failure_action"], module.check_mode)
+        outcome = converge_groups(
+            client, requests, params["lookup_failure_action"], module.check_mode, None if single else "groups_changed"
+        )
         for warning in outcome.warnings:
             module.warn(warning)
-        result = dict(changed=outcome.changed, **outcome.result)
-        if module._diff and outcome.diff is not None:
-            result["diff"] = outcome.diff
+        result = {"changed": outcome.changed}
+        if single:
+            group = dict(outcome.groups[0])
+            group.pop("changed")
+            result.update(group)
+            if module._diff and outcome.diffs:
+                result["diff"] = {"before": outcome.diffs[0]["before"], "after": outcome.diffs[0]["after"]}
+        else:
+            result["groups"] = outcome.groups
+            if module._diff:
+                result["diff"] = {
+                    "before": {d["name"]: d["before"] for d in outcome.diffs},
+                    "after": {d["name"]: d["after"] for d in outcome.diffs},
+                }
         return result
 
     run_ldap_module(module, work)

@@ -9,7 +9,8 @@ by Windows build), ``findings`` (a check's result and how findings fail a task).
 
 Each check is a pure ``evaluate_*`` function (facts in, :class:`Finding` out, unit-tested without a DC). The facts
 come from one :class:`CheckReader` (``reader``), the I/O edge: :class:`LdapCheckReader` reads them over LDAP with
-the ``read_*`` and ``prove_*`` functions. :func:`run_checks` (``run``) puts them together in the guide's order.
+the ``read_*`` and ``prove_*`` functions, for many requests with one search per kind of object (``prefetch`` of
+:func:`planned_reads`). :func:`run_checks` (``run``) puts them together in the guide's order.
 
 This package exports what the module needs; tests and other code import from the concern's module.
 """
@@ -17,8 +18,8 @@ This package exports what the module needs; tests and other code import from the
 from __future__ import annotations
 
 from .findings import FAIL_ON, Finding, failing, summarize, worst
-from .reader import CheckReader, LdapCheckReader
-from .run import CheckRequest, run_checks
+from .reader import CheckReader, LdapCheckReader, Reads
+from .run import REQUEST_OPTIONS, CheckRequest, check_request, check_result, planned_reads, request_label, run_checks
 from .windows import parse_windows_build
 
 __all__ = [
@@ -27,8 +28,14 @@ __all__ = [
     "CheckRequest",
     "Finding",
     "LdapCheckReader",
+    "REQUEST_OPTIONS",
+    "Reads",
+    "check_request",
+    "check_result",
     "failing",
     "parse_windows_build",
+    "planned_reads",
+    "request_label",
     "run_checks",
     "summarize",
     "worst",

@@ -7,13 +7,13 @@ it lists.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .. import _rules as rules
 from .._credspec import CredentialSpecError, DomainIdentity, parse_credential_spec
-from .._credspec_ad import Forest, find_gmsas
+from .._credspec_ad import Forest, ForestDomain, find_gmsas
 from .._errors import ValidationError
 from .._ldap import LdapClient
 from .._rules import gmsa_name as gmsa_name_rule
@@ -182,36 +182,69 @@ class SpecAccount:
     problem: str | None = None
 
 
-def read_spec_accounts(client: LdapClient, spec: Mapping[str, Any]) -> list[SpecAccount]:
-    """Look up every GroupManagedServiceAccounts entry in the domain its Scope names (one search per account)."""
+def _account_problems(client: LdapClient, domain: ForestDomain, names: list[str], own: bool) -> dict[str, str | None]:
+    """Name -> why it is not a usable gMSA of ``domain`` (None: it is). One search for all names; only when one
+    of them has a problem is each looked up alone, for its own message (``find_gmsas`` raises one error)."""
+    try:
+        find_gmsas(client, domain, names, own=own)
+        return dict.fromkeys(names)
+    except CredentialSpecError as exc:
+        if len(names) == 1:
+            return {names[0]: exc.message.rstrip(".")}
+    return {name: _account_problems(client, domain, [name], own)[name] for name in names}
+
+
+SpecAccountKey = tuple[str, str]
+
+
+def spec_account_key(name: str, scope: str) -> SpecAccountKey:
+    """How a GroupManagedServiceAccounts entry is looked up in the answers of ``read_spec_account_problems``."""
+    return name.lower(), scope.lower()
+
+
+def read_spec_account_problems(
+    client: LdapClient, specs: Iterable[Mapping[str, Any]]
+) -> dict[SpecAccountKey, str | None]:
+    """(name, scope) of every GroupManagedServiceAccounts entry of ``specs`` -> why it is not a usable gMSA of
+    the domain its Scope names (None: it is). Each account is looked up once, with one search per domain for
+    all of them (plus a search of the forest's crossRefs when a Scope names another domain)."""
     forest = Forest(client)
     own_dn = client.domain.domain_dn.lower()
-    results: list[SpecAccount] = []
-    seen: dict[tuple[str, str], str | None] = {}
-    for entry in spec["ActiveDirectoryConfig"]["GroupManagedServiceAccounts"]:
-        name, scope = str(entry["Name"]), str(entry["Scope"])
-        if name.endswith("$"):
-            results.append(SpecAccount(name, scope, "its Name ends in '$'"))
-            continue
-        try:
-            domain = forest.find(scope)
-            key = (name.lower(), domain.dn.lower())
-            if key not in seen:
-                try:
-                    find_gmsas(
-                        client,
-                        domain,
-                        [gmsa_name_rule(name, error=CredentialSpecError)],
-                        own=domain.dn.lower() == own_dn,
-                    )
-                    seen[key] = None
-                except CredentialSpecError as exc:
-                    seen[key] = exc.message.rstrip(".")
-            problem = seen[key]
-        except CredentialSpecError as exc:
-            problem = exc.message.rstrip(".")
-        results.append(SpecAccount(name, scope, problem))
-    return results
+    problems: dict[SpecAccountKey, str | None] = {}
+    waiting: dict[str, tuple[ForestDomain, dict[SpecAccountKey, str]]] = {}
+    for spec in specs:
+        for entry in spec["ActiveDirectoryConfig"]["GroupManagedServiceAccounts"]:
+            name, scope = str(entry["Name"]), str(entry["Scope"])
+            key = spec_account_key(name, scope)
+            if key in problems or any(key in names for _domain, names in waiting.values()):
+                continue
+            if name.endswith("$"):
+                problems[key] = "its Name ends in '$'"
+                continue
+            try:
+                domain = forest.find(scope)
+                checked = gmsa_name_rule(name, error=CredentialSpecError)
+            except CredentialSpecError as exc:
+                problems[key] = exc.message.rstrip(".")
+                continue
+            waiting.setdefault(domain.dn.lower(), (domain, {}))[1][key] = checked
+    for dn, (domain, names) in waiting.items():
+        found = _account_problems(client, domain, list(dict.fromkeys(names.values())), own=dn == own_dn)
+        problems.update({key: found[checked] for key, checked in names.items()})
+    return problems
+
+
+def spec_accounts(spec: Mapping[str, Any], problems: Mapping[SpecAccountKey, str | None]) -> list[SpecAccount]:
+    """Every GroupManagedServiceAccounts entry of ``spec`` with its problem from ``read_spec_account_problems``."""
+    return [
+        SpecAccount(str(e["Name"]), str(e["Scope"]), problems[spec_account_key(str(e["Name"]), str(e["Scope"]))])
+        for e in spec["ActiveDirectoryConfig"]["GroupManagedServiceAccounts"]
+    ]
+
+
+def read_spec_accounts(client: LdapClient, spec: Mapping[str, Any]) -> list[SpecAccount]:
+    """Look up every GroupManagedServiceAccounts entry in the domain its Scope names (one search per domain)."""
+    return spec_accounts(spec, read_spec_account_problems(client, [spec]))
 
 
 def evaluate_spec_accounts(accounts: Sequence[SpecAccount]) -> Finding:

@@ -6,7 +6,7 @@ holds them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .._adwrite import find
@@ -15,7 +15,7 @@ from .._kds import managed_password_key_id
 from .._ldap import Entry, LdapClient
 from .._lookup import CONFLICT_ATTRIBUTES, NameConflict, is_conflict_copy
 from .._sid import sid_from_bytes
-from .._spn import find_spn_holders, required_spns
+from .._spn import SpnHolder, find_spn_holders, required_spns
 from .findings import ERROR, Finding, ok
 
 # Read besides the gMSA table's attributes (_gmsa.GMSA): the KDS root key id of the current password.
@@ -69,17 +69,29 @@ class GmsaFacts:
         )
 
 
+def read_gmsas(client: LdapClient, names: Iterable[str]) -> dict[str, GmsaFacts | None]:
+    """Each name (lower case, as given) -> the account holding it (``name$`` or ``name``; a gMSA, or whatever
+    else holds the name), or None; one search for all of them through the engine's lookup (``_adwrite.find``).
+    A name in a replication conflict (several gMSAs hold it, or the one holding it carries the CNF mark) carries
+    the ``NameConflict`` in its facts."""
+    wanted = list(dict.fromkeys(names))
+    found = find(client, GMSA, wanted, extra=CHECK_ATTRIBUTES, bare_too=True)
+    facts: dict[str, GmsaFacts | None] = {}
+    for name in wanted:
+        entry = found.entry(name) or found.conflict(name)
+        if entry is None:
+            facts[name.lower()] = None
+            continue
+        copies = found.copies(name)
+        marked = len(copies) > 1 or is_conflict_copy(entry.dn)
+        conflict = NameConflict(entry.text("sAMAccountName") or name, tuple(copies)) if marked and copies else None
+        facts[name.lower()] = GmsaFacts.from_entry(entry, conflict)
+    return facts
+
+
 def read_gmsa(client: LdapClient, name: str) -> GmsaFacts | None:
-    """The account named ``name`` (``name$`` or ``name``; a gMSA, or whatever else holds the name), one search
-    through the engine's lookup (``_adwrite.find``)."""
-    found = find(client, GMSA, [name], extra=CHECK_ATTRIBUTES, bare_too=True)
-    entry = found.entry(name) or found.conflict(name)
-    if entry is None:
-        return None
-    copies = found.copies(name)
-    marked = len(copies) > 1 or is_conflict_copy(entry.dn)
-    conflict = NameConflict(entry.text("sAMAccountName") or name, tuple(copies)) if marked and copies else None
-    return GmsaFacts.from_entry(entry, conflict)
+    """The account named ``name`` (``read_gmsas`` of one name)."""
+    return read_gmsas(client, [name])[name.lower()]
 
 
 def evaluate_unique(gmsa: GmsaFacts) -> Finding | None:
@@ -154,12 +166,20 @@ def evaluate_spns(gmsa: GmsaFacts) -> Finding:
     return ok("gmsa_spns", f"gMSA {name} has the SPNs {', '.join(required)}.")
 
 
+def spn_holders_of(gmsa: GmsaFacts, holders: Mapping[str, Sequence[SpnHolder]]) -> dict[str, list[str]]:
+    """SPN (lower case) -> DNs of the objects other than the gMSA among ``holders`` (``find_spn_holders``) that
+    hold one of the gMSA's SPNs."""
+    own = {spn.lower() for spn in gmsa.spns}
+    others = {
+        spn: [h.dn for h in found if h.dn.lower() != gmsa.dn.lower()] for spn, found in holders.items() if spn in own
+    }
+    return {spn: dns for spn, dns in others.items() if dns}
+
+
 def read_spn_holders(client: LdapClient, gmsa: GmsaFacts) -> dict[str, list[str]]:
     """SPN (lower case) -> DNs of the other objects that hold it: ``_spn.find_spn_holders``, the search
     gmsa_account runs before it adds an SPN (forest root domain and the connection's domain)."""
-    holders = find_spn_holders(client, gmsa.spns)
-    others = {spn: [h.dn for h in found if h.dn.lower() != gmsa.dn.lower()] for spn, found in holders.items()}
-    return {spn: dns for spn, dns in others.items() if dns}
+    return spn_holders_of(gmsa, find_spn_holders(client, gmsa.spns))
 
 
 def evaluate_duplicate_spns(gmsa: GmsaFacts, holders: Mapping[str, Sequence[str]]) -> Finding:

@@ -5,14 +5,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from .._gmsa import UF_ACCOUNTDISABLE
 from .._kds import filetime_to_datetime
 from .._ldap import Entry, LdapClient, escape_filter
-from .._lookup import find_by_sam_account_name, seeing_own_writes
+from .._ldap.libraries import parse_dn
+from .._lookup import NameLookup, bare_name, has_class, seeing_own_writes
 from .._sid import normalize_sid, sid_filter_value, sid_from_bytes
 from .findings import ERROR, Finding, ok
 
@@ -85,33 +86,58 @@ class GroupFacts:
         return (exact, True) if exact else (self.changed, False)
 
 
-def _dns_host_filter(host: str) -> str:
-    """A computer by its DNS name: its dNSHostName, or the sAMAccountName of its first label."""
-    label = escape_filter(host.split(".", 1)[0])
-    return f"(&(objectClass=computer)(|(dNSHostName={escape_filter(host)})(sAMAccountName={label}$)))"
+# Read with the hosts to tell which one a DNS name names.
+HOST_LOOKUP_ATTRIBUTES = (*HOST_ATTRIBUTES, "dNSHostName")
 
 
-def _find_host(client: LdapClient, host: str) -> Entry | None:
-    """The computer account by DN, DNS name or sAMAccountName (``NAME`` or ``NAME$``), or None."""
+def host_identity_kind(host: str) -> str:
+    """How a host is named: ``dn`` (has ``=``), ``dns`` (has a dot) or ``name`` (``NAME`` or ``NAME$``)."""
     if "=" in host:
-        return client.read(host, HOST_ATTRIBUTES)
-    if "." in host:
-        found = client.search(client.domain.domain_dn, _dns_host_filter(host), HOST_ATTRIBUTES)
-        return found[0] if found else None
-    return find_by_sam_account_name(client, [host], "computer", suffix="$", attributes=HOST_ATTRIBUTES).entry(host)
+        return "dn"
+    return "dns" if "." in host else "name"
 
 
-def read_host(client: LdapClient, host: str) -> HostFacts | None:
-    """The computer account ``host`` names (NAME, NAME$, its DNS name or its DN), with its token groups.
+def _dn_key(dn: str) -> tuple[tuple[str, str], ...] | str:
+    """A DN compared as AD compares it: attribute types and values case-insensitively, spacing ignored."""
+    try:
+        return tuple((attr.lower(), value.lower()) for attr, value, _sep in parse_dn(dn, strip=True))
+    except Exception:  # ldap3 raises several types for malformed DNs; such a DN matches nothing
+        return dn.lower()
 
-    ``tokenGroups`` is constructed (MS-ADTS 3.1.1.4.5.19): only a base search returns it, and it holds the
-    transitive security groups, nested ones included, as the DC puts them in the host's tickets.
-    """
-    entry = seeing_own_writes(client, "Computer", lambda: _find_host(client, host), lambda e: [] if e else [host])
-    object_sid = entry.first("objectSid") if entry is not None else None
-    if entry is None or object_sid is None:
+
+def host_clause(host: str) -> str:
+    """The filter clause that finds the computer account ``host`` names (its DN, DNS name or name)."""
+    kind = host_identity_kind(host)
+    if kind == "dn":
+        return f"(distinguishedName={escape_filter(host)})"
+    if kind == "dns":
+        label = escape_filter(host.split(".", 1)[0])
+        return f"(&(objectClass=computer)(|(dNSHostName={escape_filter(host)})(sAMAccountName={label}$)))"
+    return f"(sAMAccountName={escape_filter(bare_name(host, '$'))}$)"
+
+
+def match_host(host: str, entries: Sequence[Entry]) -> Entry | None:
+    """The entry among ``entries`` (one search for many hosts) that ``host`` names: the object with that DN,
+    the computer with that dNSHostName (or, failing that, whose sAMAccountName is the first label plus ``$``),
+    or the computer whose sAMAccountName is ``NAME$``."""
+    kind = host_identity_kind(host)
+    if kind == "dn":
+        key = _dn_key(host)
+        return next((e for e in entries if _dn_key(e.dn) == key), None)
+    if kind == "name":
+        return NameLookup("computer", "$", tuple(entries)).entry(host)
+    computers = [e for e in entries if has_class(e, "computer")]
+    label = host.split(".", 1)[0].lower() + "$"
+    by_dns = (e for e in computers if (e.text("dNSHostName") or "").lower() == host.lower())
+    by_label = (e for e in computers if (e.text("sAMAccountName") or "").lower() == label)
+    return next(by_dns, None) or next(by_label, None)
+
+
+def host_facts(host: str, entry: Entry, token: Entry | None) -> HostFacts | None:
+    """The facts of the computer account ``entry`` with its ``tokenGroups`` (``token``); None without a SID."""
+    object_sid = entry.first("objectSid")
+    if object_sid is None:
         return None
-    token = client.read(entry.dn, ["tokenGroups"])
     sid = sid_from_bytes(object_sid)
     primary = entry.integer("primaryGroupID")
     logons = [t for t in (_filetime(entry.integer("lastLogonTimestamp")), _filetime(entry.integer("lastLogon"))) if t]
@@ -125,6 +151,41 @@ def read_host(client: LdapClient, host: str) -> HostFacts | None:
         last_logon=max(logons) if logons else None,
         enabled=not (entry.integer("userAccountControl") or 0) & UF_ACCOUNTDISABLE,
     )
+
+
+def read_hosts(client: LdapClient, hosts: Iterable[str]) -> dict[str, HostFacts | None]:
+    """Each host as given (NAME, NAME$, its DNS name or its DN) -> its computer account with its token groups,
+    or None: one search for all of them, then one base read of ``tokenGroups`` per host found.
+
+    ``tokenGroups`` is constructed (MS-ADTS 3.1.1.4.5.19): only a base search returns it, and it holds the
+    transitive security groups, nested ones included, as the DC puts them in the host's tickets.
+    """
+    wanted = list(dict.fromkeys(hosts))
+    if not wanted:
+        return {}
+    clauses = "".join(dict.fromkeys(host_clause(host) for host in wanted))
+    entries = seeing_own_writes(
+        client,
+        "Computer",
+        lambda: client.search(client.domain.domain_dn, f"(|{clauses})", list(HOST_LOOKUP_ATTRIBUTES)),
+        lambda found: [host for host in wanted if match_host(host, found) is None],
+    )
+    tokens: dict[str, Entry | None] = {}
+    facts: dict[str, HostFacts | None] = {}
+    for host in wanted:
+        entry = match_host(host, entries)
+        if entry is None or entry.first("objectSid") is None:
+            facts[host] = None
+            continue
+        if entry.dn.lower() not in tokens:
+            tokens[entry.dn.lower()] = client.read(entry.dn, ["tokenGroups"])
+        facts[host] = host_facts(host, entry, tokens[entry.dn.lower()])
+    return facts
+
+
+def read_host(client: LdapClient, host: str) -> HostFacts | None:
+    """The computer account ``host`` names, with its token groups (``read_hosts`` of one host)."""
+    return read_hosts(client, [host])[host]
 
 
 _VALUE_METADATA = re.compile(r"<DS_REPL_VALUE_META_DATA>(.*?)</DS_REPL_VALUE_META_DATA>", re.DOTALL)

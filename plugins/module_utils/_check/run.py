@@ -1,24 +1,27 @@
 # Copyright: Contributors to the wincontainers.gmsa collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""All checks of one request, in the order the guide troubleshoots: what to read, what to evaluate."""
+"""All checks of one request, in the order the guide troubleshoots: what to read, what to evaluate; and what a list
+of requests reads, so that many (gMSA, host) pairs cost one search per kind of object."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from .._credspec import CredentialSpecError, DomainIdentity
+from .._errors import ValidationError
 from .._rules import gmsa_name as gmsa_name_rule
 from .access import evaluate_host_access, evaluate_membership_access, evaluate_ticket_refresh
 from .credspec import evaluate_credential_spec, evaluate_spec_accounts, load_credential_spec
-from .findings import Finding
+from .findings import Finding, summarize, worst
 from .gmsa import GmsaFacts, evaluate_duplicate_spns, evaluate_enabled, evaluate_gmsa, evaluate_spns, evaluate_unique
 from .host import evaluate_host_exists
 from .kds import evaluate_kds, evaluate_password_key
-from .reader import CheckReader
-from .windows import evaluate_container_rules
+from .reader import CheckReader, Reads
+from .windows import evaluate_container_rules, parse_windows_build
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,97 @@ class CheckRequest:
     container_count: int | None = None
     isolation: str | None = None
     kerberos_proof: bool = False
+
+
+# The options of one check, at the top level of gmsa_check (with name) and in each checks entry.
+REQUEST_OPTIONS = (
+    "host",
+    "host_password",
+    "host_keytab",
+    "kerberos_proof",
+    "credential_spec",
+    "credential_spec_path",
+    "windows_build",
+    "container_hostname",
+    "container_count",
+    "isolation",
+)
+
+
+def check_request(values: Mapping[str, Any], where: str = "") -> CheckRequest:
+    """One request from the module's options (``name`` and REQUEST_OPTIONS), checked before any LDAP call.
+
+    ``where`` prefixes messages (``checks[2] (WebApp01 on HOST01): ``). Raises ValidationError for a bad gMSA
+    name, a host secret without a host, both secrets, both spec options, kerberos_proof without a secret, or a
+    windows_build that is no Windows build.
+    """
+    name = values["name"]
+    try:
+        gmsa_name_rule(name, option="name", error=CredentialSpecError)
+    except CredentialSpecError as exc:
+        exc.message = where + exc.message
+        raise
+    if values.get("host_password") and values.get("host_keytab"):
+        raise ValidationError(f"{where}host_password and host_keytab are mutually exclusive: give one of them.")
+    if (values.get("host_password") or values.get("host_keytab")) and not values.get("host"):
+        raise ValidationError(f"{where}host_password and host_keytab need host: the computer account to bind as.")
+    if values.get("credential_spec") is not None and values.get("credential_spec_path"):
+        raise ValidationError(f"{where}credential_spec and credential_spec_path are mutually exclusive.")
+    if values.get("kerberos_proof") and not (values.get("host_password") or values.get("host_keytab")):
+        raise ValidationError(
+            f"{where}kerberos_proof needs host_password or host_keytab: the proof uses the password the host retrieves."
+        )
+    build = values.get("windows_build")
+    try:
+        windows_build = parse_windows_build(build) if build else None
+    except ValueError as exc:
+        raise ValidationError(f"{where}{exc}", option="windows_build") from None
+    return CheckRequest(
+        name=name,
+        host=values.get("host"),
+        host_password=values.get("host_password"),
+        host_keytab=values.get("host_keytab"),
+        credential_spec=values.get("credential_spec"),
+        credential_spec_path=values.get("credential_spec_path"),
+        windows_build=windows_build,
+        container_hostname=values.get("container_hostname"),
+        container_count=values.get("container_count"),
+        isolation=values.get("isolation"),
+        kerberos_proof=bool(values.get("kerberos_proof")),
+    )
+
+
+def request_label(request: CheckRequest) -> str:
+    """``WebApp01 on HOST01`` (the host part only with a host)."""
+    return f"{request.name} on {request.host}" if request.host else request.name
+
+
+def planned_reads(requests: Sequence[CheckRequest]) -> Reads:
+    """What ``run_checks`` will ask AD for every request (specs that do not load are left out: their check
+    reports why)."""
+    names = [gmsa_name_rule(r.name, option="name", error=CredentialSpecError) for r in requests]
+    specs = []
+    for request in requests:
+        if request.credential_spec is not None or request.credential_spec_path:
+            spec, _problem = load_credential_spec(request.credential_spec, _spec_path(request))
+            specs += [spec] if spec is not None else []
+    return Reads(
+        names=tuple(dict.fromkeys(names)),
+        hosts=tuple(dict.fromkeys(r.host for r in requests if r.host)),
+        pairs=tuple((name, r.host) for name, r in zip(names, requests) if r.host),
+        specs=tuple(specs),
+    )
+
+
+def check_result(request: CheckRequest, findings: Sequence[Finding]) -> dict[str, Any]:
+    """One pair's result in a bulk gmsa_check: its gMSA and host, and the single form's findings, summary, status."""
+    return {
+        "name": request.name,
+        "host": request.host,
+        "findings": [f.as_dict() for f in findings],
+        "summary": summarize(findings),
+        "status": worst(findings),
+    }
 
 
 def run_checks(reader: CheckReader, request: CheckRequest, now: datetime) -> list[Finding]:
@@ -91,9 +185,12 @@ def _host_checks(reader: CheckReader, request: CheckRequest, gmsa: GmsaFacts | N
     return findings
 
 
+def _spec_path(request: CheckRequest) -> str | None:
+    return os.path.expanduser(request.credential_spec_path) if request.credential_spec_path else None
+
+
 def _spec_checks(reader: CheckReader, request: CheckRequest, name: str, gmsa: GmsaFacts | None) -> list[Finding]:
-    path = os.path.expanduser(request.credential_spec_path) if request.credential_spec_path else None
-    spec, problem = load_credential_spec(request.credential_spec, path)
+    spec, problem = load_credential_spec(request.credential_spec, _spec_path(request))
     if spec is None:
         return [problem] if problem else []
     domain = DomainIdentity.of(reader.domain)

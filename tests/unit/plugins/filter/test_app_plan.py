@@ -119,6 +119,19 @@ def test_ad_plan_of_the_shop_apps() -> None:
         {"name": "RoleShopHosts", "accounts": ["RoleShop"], "members": ["ContainerHost01", "ContainerHost02"]},
         {"name": "RoleWorkHosts", "accounts": ["RoleWork"], "members": []},
     ]
+    assert plan["group_requests"] == [
+        {
+            "name": "RoleDevHosts",
+            "description": "RoleShopDev, RoleWorkDev Authorized Hosts",
+            "members": {"add": ["ContainerHost03"]},
+        },
+        {
+            "name": "RoleShopHosts",
+            "description": "RoleShop Authorized Hosts",
+            "members": {"add": ["ContainerHost01", "ContainerHost02"]},
+        },
+        {"name": "RoleWorkHosts", "description": "RoleWork Authorized Hosts"},
+    ]
     assert plan["accounts"][1] == {
         "name": "RoleShop",
         "dns_hostname": "RoleShop.contoso.com",
@@ -199,6 +212,7 @@ def test_incomplete_environments_are_named_and_left_out_of_the_requests() -> Non
     assert plan["incomplete"] == ["orders (prod)", "orders (test)", "orders (dev)"]
     assert [request["name"] for request in plan["accounts"]] == ["Q"]
     assert plan["groups"] == [{"name": "G", "accounts": ["Q"], "members": []}]
+    assert plan["group_requests"] == [{"name": "G", "description": "Q Authorized Hosts"}]
 
 
 def test_bad_names_follow_the_gmsa_name_rule() -> None:

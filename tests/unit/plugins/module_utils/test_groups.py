@@ -11,10 +11,14 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject impor
     plan_object,
     validate_request,
 )
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import ValidationError
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._adwrite import request_context
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError, ValidationError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import (
     HOST_GROUP,
+    TICKET_REFRESH_WARNING,
+    group_result,
     group_type,
+    group_warnings,
     is_security_group,
     scope_of,
     scope_steps,
@@ -26,6 +30,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals imp
     identity_kind,
     principals_filter,
 )
+from ansible_collections.wincontainers.gmsa.plugins.modules.gmsa_host_group import GROUP_OPTIONS, requests_from_params
 
 DOMAIN_DN = "DC=contoso,DC=com"
 USERS = f"CN=Users,{DOMAIN_DN}"
@@ -182,3 +187,81 @@ def test_path_typed_with_spaces_after_commas_is_the_same_container():
     moved = _plan(_group(), path="OU=Apps, DC=contoso,DC=com")
     assert moved.changed
     assert moved.after["path"] == "OU=Apps,DC=contoso,DC=com"
+
+
+# -- many groups in one task ----------------------------------------------------------------------------------
+
+
+def _entry_named(name: str, group_type_value: int, members: tuple[Principal, ...] = ()) -> Entry:
+    return Entry(
+        f"CN={name},{USERS}",
+        {
+            "samaccountname": [name.encode()],
+            "objectclass": [b"top", b"group"],
+            "grouptype": [str(group_type_value).encode()],
+            "member": [p.dn.encode() for p in members],
+        },
+    )
+
+
+def test_one_ticket_refresh_warning_names_every_group_whose_members_change():
+    context = PlanContext(CONTOSO, PrincipalIndex([HOST1, HOST2]))
+    distribution = _entry_named("Mail", 0x4, (HOST1,))
+    plans = [
+        plan_object(HOST_GROUP, None, ObjectRequest("New", options={"members": {"add": ["Host01"]}}), context),
+        plan_object(HOST_GROUP, _group(), ObjectRequest("Hosts", options={"members": {"add": ["Host01"]}}), context),
+        plan_object(HOST_GROUP, distribution, ObjectRequest("Mail", options={"members": {"set": []}}), context),
+        plan_object(HOST_GROUP, _group(), ObjectRequest("Hosts", "absent"), context),
+    ]
+    warnings = group_warnings(plans)
+    assert warnings[0].startswith("Mail is a distribution group")
+    assert warnings[1] == TICKET_REFRESH_WARNING.format(group="New, Mail")
+    assert len(warnings) == 2
+
+
+def test_a_groups_result_has_the_members_it_adds_and_removes():
+    context = PlanContext(CONTOSO, PrincipalIndex([HOST1, HOST2]))
+    plan = plan_object(HOST_GROUP, _group(), ObjectRequest("Hosts", options={"members": {"set": ["Host02"]}}), context)
+    result = group_result(plan, context.principals, None)
+    assert (result["members_added"], result["members_removed"]) == ([HOST2.dn], [HOST1.dn])
+    assert result["members"] == [HOST2.dn]
+    gone = group_result(
+        plan_object(HOST_GROUP, _group(), ObjectRequest("Hosts", "absent"), context), context.principals, None
+    )
+    assert gone == {"name": "Hosts", "state": "absent", "distinguished_name": f"CN=Hosts,{USERS}"}
+
+
+def test_an_entrys_lookup_failure_action_overrides_the_tasks_for_its_principals_only():
+    context = PlanContext(CONTOSO, PrincipalIndex([HOST1]), "fail")
+    lenient = ObjectRequest("Hosts", options={"members": {"add": ["Nope"]}}, lookup_failure_action="warn")
+    strict = ObjectRequest("Other", options={"members": {"add": ["Nope"]}})
+    assert request_context(context, strict) is context
+    warned = request_context(context, lenient)
+    assert warned.lookup_failure_action == "warn" and warned.warnings is context.warnings
+    assert plan_object(HOST_GROUP, _group(), lenient, warned).operations == []
+    assert context.warnings == ["No user, computer or group found for Nope (in the members of Hosts). Skipped."]
+    with pytest.raises(GmsaError, match="No user, computer or group found for Nope"):
+        plan_object(HOST_GROUP, _group(), strict, request_context(context, strict))
+
+
+def test_gmsa_host_group_entries_fall_back_to_the_top_level_options():
+    params = {option: None for option in GROUP_OPTIONS}
+    params.update(
+        name=None,
+        state="present",
+        lookup_failure_action="fail",
+        scope="global",
+        path=USERS,
+        groups=[
+            {"name": "A", **dict.fromkeys(GROUP_OPTIONS), "description": "a"},
+            {"name": "B", **dict.fromkeys(GROUP_OPTIONS), "scope": "universal", "lookup_failure_action": "ignore"},
+        ],
+    )
+    first, second = requests_from_params(params)
+    assert (first.name, first.state, first.lookup_failure_action) == ("A", "present", "fail")
+    assert first.options["scope"] == "global" and first.options["path"] == USERS
+    assert first.options["description"] == "a"
+    assert (second.options["scope"], second.lookup_failure_action) == ("universal", "ignore")
+    params["groups"].append({"name": "a", **dict.fromkeys(GROUP_OPTIONS)})
+    with pytest.raises(ValidationError, match="group a is listed twice in groups"):
+        requests_from_params(params)

@@ -22,7 +22,7 @@ from ansible_collections.wincontainers.gmsa.plugins.modules import gmsa_account,
 # module, kind, the options the module handles itself (not rows)
 MODULES = [
     (gmsa_account, GMSA, {"name", "accounts", "state", "lookup_failure_action"}),
-    (gmsa_host_group, HOST_GROUP, {"name", "state", "lookup_failure_action"}),
+    (gmsa_host_group, HOST_GROUP, {"name", "groups", "state", "lookup_failure_action"}),
 ]
 
 
@@ -77,6 +77,13 @@ def test_accounts_entries_take_every_row() -> None:
     assert set(entries) == {row.option for row in GMSA.rows} | {"name", "state"}
     for row in GMSA.rows:
         _check_option(f"accounts.{row.option}", dict(row.spec), entries[row.option])
+
+
+def test_groups_entries_take_every_row() -> None:
+    entries = _documented(gmsa_host_group)["groups"]["suboptions"]
+    assert set(entries) == {row.option for row in HOST_GROUP.rows} | {"name", "state", "lookup_failure_action"}
+    for row in HOST_GROUP.rows:
+        _check_option(f"groups.{row.option}", dict(row.spec), entries[row.option])
 
 
 def test_gmsa_account_info_returns_every_row() -> None:
