@@ -99,15 +99,21 @@ def _entries(params: Mapping[str, Any]) -> tuple[list[Mapping[str, Any]], bool]:
     return list(params["specs"]), True
 
 
-def _merged(entry: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
+def _merged(entry: Mapping[str, Any], params: Mapping[str, Any], bulk: bool) -> dict[str, Any]:
+    """An entry's options over the task's. In the bulk form an entry's own ``path`` replaces a shared ``dest``,
+    and a shared ``kubernetes_dest`` only applies to entries that name a Kubernetes resource."""
     values = {}
     for option in SPEC_OPTIONS:
         value = entry.get(option)
         values[option] = params.get(option) if value is None else value
+    if not bulk:
+        return values
     if entry.get("path") is not None:
         if entry.get("dest") is not None:
             raise CredentialSpecError("parameters are mutually exclusive: dest|path.", "Give one of them.")
         values["dest"] = None  # the entry's own path wins over a shared dest
+    if entry.get("kubernetes_dest") is None and values["kubernetes_resource_name"] is None:
+        values["kubernetes_dest"] = None  # a shared manifest folder is for the entries that name a resource
     return values
 
 
@@ -170,7 +176,7 @@ def spec_requests(params: Mapping[str, Any]) -> list[SpecRequest]:
     for index, entry in enumerate(entries):
         where = f"specs[{index}] ({entry.get('account')}): " if bulk else ""
         try:
-            requests.append(_request(_merged(entry, params), where))
+            requests.append(_request(_merged(entry, params, bulk), where))
         except GmsaError as exc:
             raise _located(exc, where) from None
     _refuse_twice(

@@ -208,7 +208,8 @@ options:
       - Also write RV(kubernetes_resource) and RV(kubernetes_rbac) into this folder, as one manifest file named
         C(<kubernetes_resource_name>.yml) for C(kubectl apply -f) - the C(GMSACredentialSpec), then the
         C(ClusterRole), then the C(RoleBinding), each a YAML document under a comment naming the gMSA.
-      - Needs O(kubernetes_resource_name). The file is written atomically and only when its text differs, with
+      - Needs O(kubernetes_resource_name); with O(specs), a top-level O(kubernetes_dest) applies to the entries that
+        give one. The file is written atomically and only when its text differs, with
         the file options of the spec file (O(mode), O(owner), O(group)); with O(state=absent) it is removed.
       - It must exist, unless O(create_folders=true). Writing YAML needs PyYAML on the host the module runs on
         (ansible-core's own dependency on a controller).
