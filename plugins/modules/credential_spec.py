@@ -386,7 +386,7 @@ kubernetes_rbac:
       roleRef: {kind: ClusterRole, name: use-webapp01, apiGroup: rbac.authorization.k8s.io}
 credential_spec_changed:
   description: Whether the spec file was (or in check mode would be) written, removed or given other file
-    attributes. RV(changed) is this or RV(kubernetes_manifest_changed).
+    attributes. The task (or the O(specs) entry) is changed when this or RV(kubernetes_manifest_changed) is true.
   returned: when O(dest) or O(path) is given
   type: bool
   sample: true
@@ -406,7 +406,7 @@ specs:
       RV(path), RV(filename), RV(security_opt), RV(kubernetes_resource), RV(kubernetes_rbac),
       RV(credential_spec_changed), RV(kubernetes_manifest), RV(kubernetes_manifest_changed), RV(backup_file)) and
       C(changed). The task is changed when any entry is.
-    - With O(diff=true) the task's C(diff) is a list of every file's change.
+    - In diff mode the task's C(diff) is a list of every file's change.
   returned: with O(specs)
   type: list
   elements: dict
