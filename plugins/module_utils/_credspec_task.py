@@ -161,8 +161,7 @@ def _located(error: GmsaError, where: str) -> GmsaError:
     """``error`` with its message prefixed by the spec it is about (the bulk form's ``specs[i] (name): ``)."""
     if not where:
         return error
-    located = CredentialSpecError(where + error.message, error.hint, **error.details)
-    return located
+    return type(error)(where + error.message, error.hint, **error.details)
 
 
 def spec_requests(params: Mapping[str, Any]) -> list[SpecRequest]:
