@@ -279,9 +279,10 @@ def _plan_absent(request: SpecRequest, forest: Forest | None) -> Planned:
         filename = request.filename
     elif request.path:
         filename = os.path.basename(request.path)
-    else:
-        assert forest is not None
+    elif forest is not None:  # needs_ad: the module connected
         filename = default_filename(forest.find(request.domain).identity, request.account)
+    else:
+        raise GmsaError("The default file name needs the domain's NetBIOS name, but no domain controller was read.")
     path = files.target_path(request.path, request.dest, filename)
     result: dict[str, Any] = {"filename": filename, "security_opt": files.docker_reference(path, filename)}
     actions = [_removal("spec", path)] if path is not None else []
