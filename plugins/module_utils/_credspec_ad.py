@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,6 +233,52 @@ def find_gmsas(client: LdapClient, domain: ForestDomain, names: Iterable[str], o
     return found
 
 
+@dataclass(frozen=True)
+class SpecAccounts:
+    """The accounts one credential spec names: the primary account, its domain (None: the connection's) and the
+    additional accounts (``parse_account_requests``)."""
+
+    account: str
+    domain: str | None = None
+    additional_accounts: tuple[AccountRequest, ...] = ()
+
+
+def read_spec_sources(
+    client: LdapClient, specs: Sequence[SpecAccounts], forest: Forest | None = None
+) -> list[SpecSource]:
+    """``read_spec_source`` for many specs at once: one ``SpecSource`` per spec, in order.
+
+    The domain facts are read once per connection (``LdapClient.domain``) and every account of every spec is
+    checked with one search per domain, whatever the number of specs: N specs of the connection's domain cost
+    the same round trips as one. A domain other than the connection's adds one search of the forest's crossRefs
+    (once) and one search of that domain. Every missing account or non-gMSA of a domain is named in one
+    CredentialSpecError, before anything is written.
+    """
+    forest = forest or Forest(client)
+    groups: dict[str, tuple[ForestDomain, list[str]]] = {}
+    planned = []
+    for spec in specs:
+        primary = forest.find(spec.domain)
+        name = account_name(spec.account)
+        groups.setdefault(primary.dn.lower(), (primary, []))[1].append(name)
+        additional = []
+        for request in spec.additional_accounts:
+            target = primary if request.domain is None else forest.find(request.domain)
+            groups.setdefault(target.dn.lower(), (target, []))[1].append(request.name)
+            additional.append((request.name, target.identity.dns_name, target.dn.lower()))
+        planned.append((primary, name, additional))
+    own_dn = client.domain.domain_dn.lower()
+    found = {key: find_gmsas(client, target, names, own=key == own_dn) for key, (target, names) in groups.items()}
+    return [
+        SpecSource(
+            primary.identity,
+            tuple((extra, scope) for extra, scope, _key in additional),
+            (found[primary.dn.lower()][name], *(found[key][extra] for extra, _scope, key in additional)),
+        )
+        for primary, name, additional in planned
+    ]
+
+
 def read_spec_source(
     client: LdapClient,
     account: str,
@@ -244,21 +290,7 @@ def read_spec_source(
     Accounts of the same domain are checked with one search; each other domain costs one more (plus one search
     of the forest's crossRefs, made only when a domain other than the connection's is named).
     """
-    forest = Forest(client)
-    primary = forest.find(domain)
-    name = account_name(account)
-    groups: dict[str, tuple[ForestDomain, list[str]]] = {primary.dn.lower(): (primary, [name])}
-    additional = []
-    for request in additional_accounts:
-        target = primary if request.domain is None else forest.find(request.domain)
-        groups.setdefault(target.dn.lower(), (target, []))[1].append(request.name)
-        additional.append((request.name, target.identity.dns_name))
-    own_dn = client.domain.domain_dn.lower()
-    dns = []
-    for key, (target, names) in groups.items():
-        found = find_gmsas(client, target, names, own=key == own_dn)
-        dns.extend(found.values())
-    return SpecSource(primary.identity, tuple(additional), tuple(dns))
+    return read_spec_sources(client, [SpecAccounts(account, domain, tuple(additional_accounts))])[0]
 
 
 def resolve_domain(client: LdapClient, domain: str | None) -> DomainIdentity:

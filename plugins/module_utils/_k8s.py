@@ -16,6 +16,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ansible.module_utils.common.yaml import HAS_YAML, yaml_dump_all
+
 from ._credspec import CredentialSpecError, validate_credential_spec
 
 API_GROUP = "windows.k8s.io"
@@ -121,3 +123,28 @@ def gmsa_rbac(
         "roleRef": {"kind": "ClusterRole", "name": role, "apiGroup": "rbac.authorization.k8s.io"},
     }
     return [cluster_role, role_binding]
+
+
+def manifest_documents(
+    name: str, spec: Mapping[str, Any], service_account: str, namespace: str
+) -> list[dict[str, Any]]:
+    """The three objects of one gMSA's manifest, in apply order: the ``GMSACredentialSpec`` named ``name`` holding
+    ``spec``, the ``ClusterRole`` allowing its ``use`` and the ``RoleBinding`` of that role to ``service_account``
+    in ``namespace``. Raises CredentialSpecError as ``gmsa_credential_spec_resource`` and ``gmsa_rbac`` do."""
+    return [gmsa_credential_spec_resource(name, spec), *gmsa_rbac(name, service_account, namespace)]
+
+
+def render_manifest(documents: list[dict[str, Any]], header: str) -> str:
+    """The manifest file's text: ``header`` as ``#`` comment lines, then one YAML document per object
+    (``---`` before each, two-space indent, keys in the objects' order), ready for ``kubectl apply -f``.
+
+    YAML comes from PyYAML's safe dumper (``ansible.module_utils.common.yaml``; RuntimeError without it). The
+    text is deterministic: the same objects always give the same bytes, so a file compares by its text.
+    """
+    if not HAS_YAML:
+        raise RuntimeError("PyYAML is needed to write Kubernetes manifests.")
+    comments = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+    body = yaml_dump_all(
+        documents, default_flow_style=False, sort_keys=False, explicit_start=True, indent=2, width=1000
+    )
+    return comments + body

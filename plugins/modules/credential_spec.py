@@ -24,14 +24,87 @@ description:
     A file holding the same JSON in another layout (the whitespace of PowerShell's C(ConvertTo-Json), say) is
     left alone. Without either, the spec is only returned.
   - Also returns the C(docker run --security-opt) value and, on request, the Kubernetes C(GMSACredentialSpec)
-    resource and the RBAC objects that let a pod's service account use it.
+    resource and the RBAC objects that let a pod's service account use it, and with O(kubernetes_dest) writes
+    them to a manifest file.
+  - Writes one spec (O(account)) or many (O(specs)) in one task. With O(specs) the domain facts are read once
+    and every account of every spec is checked with one search per domain, so a task of hundreds of specs costs
+    the round trips of one; every spec is built and every file compared before the first write, and only the
+    files whose content differs are written.
 options:
   account:
     description:
       - The gMSA the container runs as (its C(sAMAccountName), with or without the trailing C($)).
       - It is written as given, without C($), as C(New-CredentialSpec -AccountName) writes it.
+      - Required unless O(specs) is given; mutually exclusive with it.
     type: str
-    required: true
+  specs:
+    description:
+      - Many credential specs in one task. Each entry takes O(account) and the per-spec options below; an option
+        an entry omits falls back to the task's top-level value of that option (handy for O(dest),
+        O(kubernetes_dest), O(kubernetes_namespace), O(state)). An entry's own O(path) replaces a top-level
+        O(dest).
+      - O(filename), O(path) and O(kubernetes_resource_name) name one spec, so they are per entry only.
+      - The file options (O(mode), O(owner), O(group)...), O(create_folders) and the connection are the task's.
+      - Two entries may not write the same file or name the same Kubernetes resource.
+      - Results come back in RV(specs), in the same order.
+    type: list
+    elements: dict
+    suboptions:
+      account:
+        description: As O(account).
+        type: str
+        required: true
+      domain:
+        description: As O(domain).
+        type: str
+      additional_accounts:
+        description: As O(additional_accounts).
+        type: list
+        elements: raw
+      host_account_config:
+        description: As O(host_account_config).
+        type: dict
+        suboptions:
+          plugin_guid:
+            description: As O(host_account_config.plugin_guid).
+            type: str
+            required: true
+          plugin_input:
+            description: As O(host_account_config.plugin_input).
+            type: raw
+            required: true
+          portable_ccg_version:
+            description: As O(host_account_config.portable_ccg_version).
+            type: str
+            default: "1"
+      dest:
+        description: As O(dest).
+        type: path
+      filename:
+        description: As O(filename).
+        type: str
+      path:
+        description: As O(path).
+        type: path
+      state:
+        description: As O(state).
+        type: str
+        choices: [present, absent]
+      backup:
+        description: As O(backup).
+        type: bool
+      kubernetes_resource_name:
+        description: As O(kubernetes_resource_name).
+        type: str
+      kubernetes_service_account:
+        description: As O(kubernetes_service_account).
+        type: str
+      kubernetes_namespace:
+        description: As O(kubernetes_namespace).
+        type: str
+      kubernetes_dest:
+        description: As O(kubernetes_dest).
+        type: path
   domain:
     description:
       - The DNS name of the domain O(account) belongs to, as C(New-CredentialSpec -Domain) takes it. Its NetBIOS
@@ -78,7 +151,7 @@ options:
     description:
       - The folder to write the spec to, for example Docker's C(CredentialSpecs) folder
         (C(C:\\ProgramData\\Docker\\CredentialSpecs) on a Windows host, or a folder the file is copied from).
-      - It must exist.
+      - It must exist, unless O(create_folders=true).
     type: path
   filename:
     description:
@@ -90,8 +163,18 @@ options:
     type: str
   path:
     description:
-      - The full path of the spec file, instead of O(dest) and O(filename). Its folder must exist.
+      - The full path of the spec file, instead of O(dest) and O(filename). Its folder must exist, unless
+        O(create_folders=true).
     type: path
+  create_folders:
+    description:
+      - Create the spec file's folder (O(dest), or the folder of O(path)) and O(kubernetes_dest), with their
+        missing parents, when a file is to be written there. They get mode C(0755) less the umask, as
+        C(mkdir -p) gives them; O(mode) applies to the files only.
+      - Without it, a missing folder fails the task, as it always has.
+      - In check mode nothing is created; the files that would be written there are reported as changed.
+    type: bool
+    default: false
   state:
     description:
       - V(present) writes the spec to the file when its content differs.
@@ -120,6 +203,17 @@ options:
     description: The namespace of O(kubernetes_service_account) (and of the C(RoleBinding)).
     type: str
     default: default
+  kubernetes_dest:
+    description:
+      - Also write RV(kubernetes_resource) and RV(kubernetes_rbac) into this folder, as one manifest file named
+        C(<kubernetes_resource_name>.yml) for C(kubectl apply -f) - the C(GMSACredentialSpec), then the
+        C(ClusterRole), then the C(RoleBinding), each a YAML document under a comment naming the gMSA.
+      - Needs O(kubernetes_resource_name); with O(specs), a top-level O(kubernetes_dest) applies to the entries that
+        give one. The file is written atomically and only when its text differs, with
+        the file options of the spec file (O(mode), O(owner), O(group)); with O(state=absent) it is removed.
+      - It must exist, unless O(create_folders=true). Writing YAML needs PyYAML on the host the module runs on
+        (ansible-core's own dependency on a controller).
+    type: path
 extends_documentation_fragment:
   - ansible.builtin.files
   - wincontainers.gmsa.ldap_connection
@@ -198,6 +292,26 @@ EXAMPLES = r"""
   kubernetes.core.k8s:
     definition: "{{ [webapp01_k8s.kubernetes_resource] + webapp01_k8s.kubernetes_rbac }}"
 
+- name: A fleet in one task, with the Kubernetes manifests, creating the folders
+  wincontainers.gmsa.credential_spec:
+    dest: /srv/gmsa/CredentialSpecs
+    kubernetes_dest: /srv/gmsa/kubernetes
+    kubernetes_namespace: shop
+    create_folders: true
+    mode: "0644"
+    specs:
+      - account: WebApp01
+        kubernetes_resource_name: gmsa-webapp01
+        kubernetes_service_account: webapp01
+      - account: WebApp02
+        kubernetes_resource_name: gmsa-webapp02
+        kubernetes_service_account: webapp02
+      - account: Batch01
+        additional_accounts: [LogAgentSvc]
+        kubernetes_resource_name: gmsa-batch01
+        kubernetes_namespace: batch
+  register: fleet_specs
+
 - name: Remove the spec file
   wincontainers.gmsa.credential_spec:
     account: WebApp01
@@ -209,7 +323,7 @@ EXAMPLES = r"""
 RETURN = r"""
 credential_spec:
   description: The credential spec, as written to the file.
-  returned: when O(state=present)
+  returned: when O(state=present) (with O(specs), in each entry of RV(specs))
   type: dict
   sample:
     CmsPlugins: [ActiveDirectory]
@@ -231,7 +345,7 @@ path:
   sample: /srv/container-hosts/CredentialSpecs/contoso_webapp01.json
 filename:
   description: The file's name; without O(dest) and O(path), the name C(New-CredentialSpec) would give it.
-  returned: always
+  returned: always (with O(specs), in each entry of RV(specs))
   type: str
   sample: contoso_webapp01.json
 security_opt:
@@ -239,7 +353,7 @@ security_opt:
     - The value of C(docker run --security-opt) (and of a compose service's C(security_opt) item) that uses the
       spec, C(credentialspec=file://<name>), the name relative to Docker's C(CredentialSpecs) folder.
     - For a O(path) inside a C(CredentialSpecs) folder, the part after that folder; otherwise the file name.
-  returned: always
+  returned: always (with O(specs), in each entry of RV(specs))
   type: str
   sample: credentialspec=file://contoso_webapp01.json
 kubernetes_resource:
@@ -270,6 +384,41 @@ kubernetes_rbac:
       metadata: {name: use-webapp01-webapp, namespace: default}
       subjects: [{kind: ServiceAccount, name: webapp, namespace: default}]
       roleRef: {kind: ClusterRole, name: use-webapp01, apiGroup: rbac.authorization.k8s.io}
+credential_spec_changed:
+  description: Whether the spec file was (or in check mode would be) written, removed or given other file
+    attributes. The task (or the O(specs) entry) is changed when this or RV(kubernetes_manifest_changed) is true.
+  returned: when O(dest) or O(path) is given
+  type: bool
+  sample: true
+kubernetes_manifest:
+  description: The path of the Kubernetes manifest file (C(<kubernetes_dest>/<kubernetes_resource_name>.yml)).
+  returned: when O(kubernetes_dest) is given
+  type: str
+  sample: /srv/gmsa/kubernetes/gmsa-webapp01.yml
+kubernetes_manifest_changed:
+  description: Whether the manifest file was (or in check mode would be) written or removed.
+  returned: when O(kubernetes_dest) is given
+  type: bool
+  sample: false
+specs:
+  description:
+    - With O(specs), one result per entry, in order, with the keys above that apply to it (RV(credential_spec),
+      RV(path), RV(filename), RV(security_opt), RV(kubernetes_resource), RV(kubernetes_rbac),
+      RV(credential_spec_changed), RV(kubernetes_manifest), RV(kubernetes_manifest_changed), RV(backup_file)) and
+      C(changed). The task is changed when any entry is.
+    - In diff mode the task's C(diff) is a list of every file's change.
+  returned: with O(specs)
+  type: list
+  elements: dict
+  sample:
+    - filename: contoso_webapp01.json
+      path: /srv/gmsa/CredentialSpecs/contoso_webapp01.json
+      security_opt: credentialspec=file://contoso_webapp01.json
+      changed: true
+      credential_spec_changed: true
+      kubernetes_manifest: /srv/gmsa/kubernetes/gmsa-webapp01.yml
+      kubernetes_manifest_changed: true
+      credential_spec: {CmsPlugins: [ActiveDirectory], DomainJoinConfig: {}, ActiveDirectoryConfig: {}}
 backup_file:
   description: The backup of the file made before it was replaced or removed.
   returned: when O(backup=true) and the file was replaced or removed
@@ -284,58 +433,38 @@ ldap_server:
   type: str
   sample: dc1.contoso.com
 ldap_operations:
-  description: How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
+  description:
+    - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
+    - Specs of the connection's domain cost 3 searches for the domain facts and 1 for all their accounts, whether
+      the task has one spec or hundreds.
   returned: when the module connected to AD
   type: dict
   sample: {"search": 4, "add": 0, "modify": 0, "delete": 0}
 """
 
-import os
-import tempfile
-
-from ansible.module_utils.common.text.converters import to_native
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec import (
-    CredentialSpecError,
-    account_name,
-    build_credential_spec,
-    build_host_account_config,
-    default_filename,
-    needs_write,
-    render_credential_spec,
-    safe_join,
-)
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_ad import (
-    parse_account_requests,
-    read_spec_source,
-    resolve_domain,
-)
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_refs import (
-    credential_spec_reference,
-    security_opt,
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_task import (
+    PER_SPEC_ONLY,
+    converge_specs,
+    spec_requests,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._k8s import (
-    dns1123_label,
-    dns1123_subdomain,
-    gmsa_credential_spec_resource,
-    gmsa_rbac,
-)
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
+
+HOST_ACCOUNT_CONFIG = {
+    "plugin_guid": {"type": "str", "required": True},
+    "plugin_input": {"type": "raw", "required": True},
+    "portable_ccg_version": {"type": "str", "default": "1"},
+}
 
 
 def argument_spec() -> dict:
-    return {
-        "account": {"type": "str", "required": True},
+    """The single form's options at the top level; ``specs`` entries take the same, without defaults (an omitted
+    option falls back to the top-level value)."""
+    spec = {
+        "account": {"type": "str"},
         "domain": {"type": "str"},
         "additional_accounts": {"type": "list", "elements": "raw", "default": []},
-        "host_account_config": {
-            "type": "dict",
-            "options": {
-                "plugin_guid": {"type": "str", "required": True},
-                "plugin_input": {"type": "raw", "required": True},
-                "portable_ccg_version": {"type": "str", "default": "1"},
-            },
-        },
+        "host_account_config": {"type": "dict", "options": HOST_ACCOUNT_CONFIG},
         "dest": {"type": "path"},
         "filename": {"type": "str"},
         "path": {"type": "path"},
@@ -344,193 +473,51 @@ def argument_spec() -> dict:
         "kubernetes_resource_name": {"type": "str"},
         "kubernetes_service_account": {"type": "str", "default": "default"},
         "kubernetes_namespace": {"type": "str", "default": "default"},
+        "kubernetes_dest": {"type": "path"},
     }
-
-
-def checked_filename(dest: str, filename: str) -> str:
-    """The file name option, checked to stay inside ``dest``, with ``.json`` appended as New-CredentialSpec does."""
-    safe_join(dest, filename)  # before appending: ".." must fail, not become "...json"
-    named = filename if filename.lower().endswith(".json") else f"{filename}.json"
-    safe_join(dest, named)
-    return named
-
-
-def target_path(params: dict, filename: str) -> str | None:
-    """The spec file's path from dest + filename or path (None when the spec is only returned)."""
-    if params["path"]:
-        path = params["path"]
-        if os.path.isdir(path):
-            raise CredentialSpecError(
-                f"path {path} is a directory.", "Give the file's full path, or the folder as dest."
-            )
-        if not os.path.isdir(os.path.dirname(path) or "."):
-            raise CredentialSpecError(f"The folder of path {path} does not exist.", "Create it first.")
-        return path
-    dest = params["dest"]
-    if not dest:
-        return None
-    if not os.path.isdir(dest):
-        raise CredentialSpecError(
-            f"dest {dest} is not an existing folder.",
-            "Create it first (ansible.builtin.file with state: directory), or give the file's full path as path.",
-        )
-    path = safe_join(dest, filename)
-    # A symbolic link in dest would make the module read and chmod a file elsewhere.
-    if os.path.islink(path) and os.path.exists(path):
-        real = os.path.realpath(path)
-        if os.path.dirname(real) != os.path.realpath(dest):
-            raise CredentialSpecError(
-                f"Credential spec file name {filename!r} is a symbolic link to {real}, outside {dest!r}.",
-                "Remove the link or choose another file name.",
-            )
-    return path
-
-
-def docker_reference(path: str | None, filename: str) -> str:
-    if path is not None:
-        try:
-            return security_opt(credential_spec_reference(path))
-        except CredentialSpecError:
-            pass  # not under a CredentialSpecs folder: Docker will see the file by its name once copied there
-    return security_opt(filename)
-
-
-def check_kubernetes_names(params: dict) -> None:
-    if params["kubernetes_resource_name"] is None:
-        return
-    dns1123_subdomain(params["kubernetes_resource_name"], "kubernetes_resource_name")
-    dns1123_subdomain(params["kubernetes_service_account"], "kubernetes_service_account")
-    dns1123_label(params["kubernetes_namespace"], "kubernetes_namespace")
-
-
-def write_spec(module, path: str, text: str) -> None:
-    """Write through a temporary file in the same folder, then rename it over the spec file."""
-    fd, tmp_path = tempfile.mkstemp(prefix=".credential_spec.", suffix=".tmp", dir=os.path.dirname(path) or ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("ascii"))
-    except Exception:
-        os.unlink(tmp_path)
-        raise
-    module.atomic_move(tmp_path, path, unsafe_writes=module.params["unsafe_writes"])
-
-
-def place_spec(module, path: str, spec: dict) -> dict:
-    """Write ``spec`` to ``path`` if its content differs and apply mode/owner/group; return the file's result."""
-    changed, before = needs_write(path, spec)
-    text = render_credential_spec(spec)
-    result: dict = {"changed": changed}
-    if changed and module._diff:
-        result["diff"] = {"before": before or "", "after": text, "before_header": path, "after_header": path}
-    if changed and not module.check_mode:
-        if module.params["backup"] and before is not None:
-            result["backup_file"] = module.backup_local(path)
-        try:
-            write_spec(module, path, text)
-        except OSError as exc:
-            raise GmsaError(f"Cannot write credential spec {path}: {to_native(exc)}.") from None
-    if os.path.exists(path):
-        file_args = module.load_file_common_arguments(module.params, path=path)
-        result["changed"] = module.set_fs_attributes_if_different(file_args, result["changed"])
-    return result
-
-
-def remove_spec(module, path: str) -> dict:
-    if os.path.isdir(path) and not os.path.islink(path):
-        raise CredentialSpecError(f"Credential spec path {path} is a directory.", "Remove it or choose another name.")
-    if not os.path.lexists(path):
-        return {"changed": False}
-    result: dict = {"changed": True}
-    if module._diff:
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                before = handle.read()
-        except OSError:
-            before = ""
-        result["diff"] = {"before": before, "after": "", "before_header": path, "after_header": path}
-    if not module.check_mode:
-        if module.params["backup"] and os.path.isfile(path):
-            result["backup_file"] = module.backup_local(path)
-        try:
-            os.remove(path)
-        except OSError as exc:
-            raise GmsaError(f"Cannot remove credential spec {path}: {to_native(exc)}.") from None
-    return result
-
-
-def present(module, client, requests: list, host_account_config: dict | None) -> dict:
-    params = module.params
-    source = read_spec_source(client, params["account"], params["domain"], requests)
-    spec = build_credential_spec(
-        params["account"], source.domain, source.additional_accounts, host_account_config=host_account_config
-    )
-    filename = checked_filename(params["dest"], params["filename"]) if params["filename"] else None
-    filename = filename or (os.path.basename(params["path"]) if params["path"] else None)
-    filename = filename or default_filename(source.domain, params["account"])
-    path = target_path(params, filename)
-    result: dict = {"credential_spec": spec, "filename": filename, "security_opt": docker_reference(path, filename)}
-    if params["kubernetes_resource_name"] is not None:
-        # Built before anything is written: a spec the CRD cannot hold fails without touching the file.
-        result["kubernetes_resource"] = gmsa_credential_spec_resource(params["kubernetes_resource_name"], spec)
-        result["kubernetes_rbac"] = gmsa_rbac(
-            params["kubernetes_resource_name"], params["kubernetes_service_account"], params["kubernetes_namespace"]
-        )
-    if path is None:
-        return dict(changed=False, **result)
-    result["path"] = path
-    result.update(place_spec(module, path, spec))
-    return result
-
-
-def absent(module, client) -> dict:
-    params = module.params
-    if params["filename"]:
-        filename = checked_filename(params["dest"], params["filename"])
-    elif params["path"]:
-        filename = os.path.basename(params["path"])
-    else:
-        filename = default_filename(resolve_domain(client, params["domain"]), params["account"])
-    path = target_path(params, filename)
-    result: dict = {"filename": filename, "security_opt": docker_reference(path, filename)}
-    if path is None:
-        return dict(changed=False, **result)
-    result["path"] = path
-    result.update(remove_spec(module, path))
-    return result
+    per_spec = {name: {k: v for k, v in option.items() if k != "default"} for name, option in spec.items()}
+    per_spec["account"]["required"] = True
+    spec["specs"] = {"type": "list", "elements": "dict", "options": per_spec}
+    spec["create_folders"] = {"type": "bool", "default": False}
+    return spec
 
 
 def main() -> None:
     module = ldap_module(
         argument_spec(),
-        mutually_exclusive=[("dest", "path")],
+        required_one_of=[("account", "specs")],
+        mutually_exclusive=[("dest", "path")] + [("specs", option) for option in PER_SPEC_ONLY],
         required_by={"filename": "dest"},
         add_file_common_args=True,
         supports_check_mode=True,
     )
-    params = module.params
+    bulk = module.params["specs"] is not None
     try:
         # Everything that can be checked without AD is checked first, so bad input costs no connection.
-        account_name(params["account"])
-        requests = parse_account_requests(params["additional_accounts"])
-        host_account_config = params["host_account_config"]
-        if host_account_config is not None:
-            build_host_account_config(host_account_config)  # fails on a bad GUID or input before any connection
-        check_kubernetes_names(params)
-        if params["filename"]:
-            checked_filename(params["dest"], params["filename"])
-        if params["state"] == "absent" and not params["dest"] and not params["path"]:
-            raise CredentialSpecError("state absent needs dest or path: the file to remove.")
-        if params["state"] == "absent" and (params["path"] or params["filename"]):
-            module.exit_json(**absent(module, None))
+        requests = spec_requests(module.params)
     except GmsaError as exc:
         exc.fail(module)
         return
 
     def work(client):
-        if params["state"] == "absent":
-            return absent(module, client)
-        return present(module, client, requests, host_account_config)
+        results = converge_specs(module, client, requests)
+        if not bulk:
+            return results[0]
+        diffs = []
+        for result in results:
+            diff = result.pop("diff", None)
+            diffs += diff if isinstance(diff, list) else [diff] if diff else []
+        outcome = {"changed": any(result["changed"] for result in results), "specs": results}
+        if module._diff and diffs:
+            outcome["diff"] = diffs
+        return outcome
 
+    if not any(request.needs_ad for request in requests):
+        try:
+            module.exit_json(**work(None))
+        except GmsaError as exc:
+            exc.fail(module)
+        return
     run_ldap_module(module, work)
 
 

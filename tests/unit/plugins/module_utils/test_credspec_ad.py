@@ -15,9 +15,11 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec impor
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_ad import (
     EXTENDED_DN_CONTROL,
     AccountRequest,
+    SpecAccounts,
     parse_account_requests,
     parse_extended_dn,
     read_spec_source,
+    read_spec_sources,
     resolve_domain,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
@@ -223,3 +225,46 @@ def test_parse_account_requests_errors(value: list[Any], message: str) -> None:
     with pytest.raises(CredentialSpecError) as failure:
         parse_account_requests(value)
     assert message in str(failure.value)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_many_specs_cost_the_searches_of_one(client: FakeClient, count: int) -> None:
+    specs = [SpecAccounts("WebApp01", None, (AccountRequest("LogAgentSvc"),))] * count
+    specs.append(SpecAccounts("LogAgentSvc"))
+
+    sources = read_spec_sources(client, specs)
+
+    assert len(sources) == count + 1
+    assert [base for base, _f, _s in client.searches] == [ROOT_DN]
+    assert sources[0].additional_accounts == (("LogAgentSvc", "contoso.com"),)
+    assert sources[-1].additional_accounts == ()
+    assert sources[0].distinguished_names == (
+        f"CN=WebApp01,CN=Managed Service Accounts,{ROOT_DN}",
+        f"CN=LogAgentSvc,CN=Managed Service Accounts,{ROOT_DN}",
+    )
+
+
+def test_many_specs_of_two_domains_cost_one_search_per_domain(client: FakeClient) -> None:
+    specs = [
+        SpecAccounts("WebApp01"),
+        SpecAccounts("ReportSvc", "emea.contoso.com"),
+        SpecAccounts("LogAgentSvc", None, (AccountRequest("ReportSvc", "EMEA"),)),
+    ]
+
+    sources = read_spec_sources(client, specs)
+
+    assert [s.domain.dns_name for s in sources] == ["contoso.com", "emea.contoso.com", "contoso.com"]
+    assert sources[2].additional_accounts == (("ReportSvc", "emea.contoso.com"),)
+    assert [base for base, _f, _s in client.searches] == [f"CN=Partitions,{CONFIG_DN}", ROOT_DN, CHILD_DN]
+
+
+def test_many_specs_name_every_missing_account_at_once(client: FakeClient) -> None:
+    specs = [
+        SpecAccounts("WebApp01"),
+        SpecAccounts("Gone1"),
+        SpecAccounts("LogAgentSvc", None, (AccountRequest("Gone2"),)),
+    ]
+
+    with pytest.raises(CredentialSpecError, match=r"^gMSA 'Gone1' does not exist in contoso\.com; gMSA 'Gone2' does"):
+        read_spec_sources(client, specs)
+    assert len(client.searches) == 1

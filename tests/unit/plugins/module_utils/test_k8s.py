@@ -18,6 +18,8 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec impor
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._k8s import (
     gmsa_credential_spec_resource,
     gmsa_rbac,
+    manifest_documents,
+    render_manifest,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -244,3 +246,25 @@ def test_rbac_default_names() -> None:
 def test_rbac_name_errors(args: tuple[Any, ...], message: str) -> None:
     with pytest.raises(CredentialSpecError, match=re.escape(message)):
         gmsa_rbac(*args)
+
+
+def test_manifest_is_the_three_objects_as_yaml_documents(contoso: DomainIdentity) -> None:
+    spec = build_credential_spec("WebApp01", contoso)
+    documents = manifest_documents("gmsa-webapp01", spec, "webapp01", "shop")
+
+    text = render_manifest(documents, "GMSACredentialSpec gmsa-webapp01\nsecond line")
+
+    assert text.startswith("# GMSACredentialSpec gmsa-webapp01\n# second line\n---\napiVersion: windows.k8s.io/v1\n")
+    assert list(yaml.safe_load_all(text)) == documents
+    assert [d["kind"] for d in documents] == ["GMSACredentialSpec", "ClusterRole", "RoleBinding"]
+    assert documents[2]["subjects"] == [{"kind": "ServiceAccount", "name": "webapp01", "namespace": "shop"}]
+    # Deterministic, key order kept: the file compares by its text.
+    assert render_manifest(manifest_documents("gmsa-webapp01", spec, "webapp01", "shop"), "x") == render_manifest(
+        documents, "x"
+    )
+    assert text.index("MachineAccountName") > text.index("Sid")
+
+
+def test_manifest_refuses_a_bad_name(contoso: DomainIdentity) -> None:
+    with pytest.raises(CredentialSpecError, match="not a valid Kubernetes name"):
+        manifest_documents("WebApp01", build_credential_spec("WebApp01", contoso), "default", "default")
