@@ -287,7 +287,13 @@ def main() -> None:
     parser.add_argument("--collection-root", type=Path, default=ROOT, help="the collection checkout to run")
     parser.add_argument("--work-dir", type=Path, default=ROOT / ".build" / "bench-fleet")
     parser.add_argument("--json", type=Path, help="also write every round's figures to this file (after each round)")
+    parser.add_argument("--report", type=Path, help="only print the report of a file written by --json")
     options = parser.parse_args()
+    if options.report:
+        for count, saved in json.loads(options.report.read_text()).items():
+            if saved:
+                report(int(count), saved)
+        return
     counts = options.apps or [10, 50]
     collection_root = options.collection_root.resolve()
     lab_vars = ["-e", f"lab_dc_dir={env('GMSA_LAB_DIR')}", "-e", f"lab_dc_netns={env('GMSA_LAB_NETNS')}"]

@@ -98,9 +98,20 @@ def plan_files(requests: list[FileRequest], texts: Mapping[str, str | None]) -> 
     """Plan every request on ``texts`` (real path -> file text, or None when the file does not exist).
 
     Raises DockerfileEditError naming the entry (``dockerfiles[i]``, 0-based, and its path) when an entry cannot
-    be planned: a missing file with ``state=present``, any error of ``plan``, or a stage already edited by an
-    earlier entry for the same file.
+    be planned: missing files with ``state=present`` (all of them named at once), any error of ``plan``, or a
+    stage already edited by an earlier entry for the same file.
     """
+    missing = [
+        f"dockerfiles[{number}] ({request.path})"
+        for number, request in enumerate(requests)
+        if texts[request.real_path] is None and request.state == "present"
+    ]
+    if missing:
+        verb = "does not exist" if len(missing) == 1 else "do not exist"
+        raise DockerfileEditError(
+            f"{', '.join(missing)} {verb}; check the paths, create the Dockerfiles first, or use state absent for "
+            "Dockerfiles that may be gone."
+        )
     current = dict(texts)
     first_path: dict[str, str] = {}
     stage_owner: dict[tuple[str, int], int] = {}
@@ -109,11 +120,9 @@ def plan_files(requests: list[FileRequest], texts: Mapping[str, str | None]) -> 
         where = f"dockerfiles[{number}] ({request.path})"
         first_path.setdefault(request.real_path, request.path)
         text = current[request.real_path]
-        if text is None:
-            if request.state == "absent":
-                items.append(ItemPlan(request, None))
-                continue
-            raise DockerfileEditError(f"{where} does not exist; create the Dockerfile first, or use state absent.")
+        if text is None:  # state absent: nothing to remove
+            items.append(ItemPlan(request, None))
+            continue
         try:
             edit = plan(
                 text,

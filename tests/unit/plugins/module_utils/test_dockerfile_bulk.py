@@ -127,7 +127,9 @@ def test_a_missing_file_is_fine_only_when_absent() -> None:
     assert not bulk.changed
     assert not bulk.files[0].changed
 
-    with pytest.raises(DockerfileEditError, match=r"^dockerfiles\[1\] \(/gone/Dockerfile\) does not exist; create"):
+    with pytest.raises(
+        DockerfileEditError, match=r"^dockerfiles\[1\] \(/gone/Dockerfile\) does not exist; check the paths"
+    ):
         plan_files([request("/a/Dockerfile"), request("/gone/Dockerfile")], {"/real/a/Dockerfile": IIS,
                                                                             "/real/gone/Dockerfile": None})  # fmt: skip
 
@@ -152,3 +154,14 @@ def test_warnings_name_their_file_and_stage() -> None:
     assert warnings[0].startswith("/a/Dockerfile: ")
     assert warnings[1].startswith("/b/Dockerfile stage 0: ")
     assert all("ServiceMonitor.exe" in warning for warning in warnings)
+
+
+def test_every_missing_file_is_named_at_once() -> None:
+    requests = [request("/a/Dockerfile"), request("/b/Dockerfile", stage="nope"), request("/c/Dockerfile")]
+
+    with pytest.raises(DockerfileEditError) as error:
+        plan_files(requests, dict.fromkeys(["/real/a/Dockerfile", "/real/b/Dockerfile", "/real/c/Dockerfile"]))
+
+    assert str(error.value).startswith(
+        "dockerfiles[0] (/a/Dockerfile), dockerfiles[1] (/b/Dockerfile), dockerfiles[2] (/c/Dockerfile) do not exist;"
+    )
