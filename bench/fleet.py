@@ -229,11 +229,14 @@ def ldap_floor(conn: ldap3.Connection, domain_dn: str, admin_sid: str, count: in
 
 
 def measure_round(fleet: Fleet, lab_vars: list[str], work_dir: Path) -> dict:
+    # A connection per LDAP step: the DC drops one left idle through the site runs.
     conn = connect()
     domain_dn, admin_sid = domain_facts(conn)
     fleet.reset(conn, domain_dn)
+    conn.unbind()
     first = site_run(fleet, lab_vars, fleet.dir)
     noop = site_run(fleet, lab_vars, fleet.dir)
+    conn = connect()
     fleet.reset(conn, domain_dn)
     ldap = ldap_floor(conn, domain_dn, admin_sid, fleet.count)
     conn.unbind()
