@@ -69,7 +69,7 @@ options:
       - Entries naming the same file (after symbolic links) are applied one after the other and the file is
         written once. Two entries for the same stage of one file are refused, since each makes the stage's
         managed instructions exactly what it says.
-      - Results come back in RV(dockerfiles), in the same order; RV(changed) is true when any entry changed.
+      - Results come back in RV(dockerfiles), in the same order; the task is changed when any entry changed.
       - With C(--diff), one diff per changed file.
     type: list
     elements: dict
