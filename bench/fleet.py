@@ -192,9 +192,11 @@ def site_run(fleet: Fleet, lab_vars: list[str], work_dir: Path) -> dict:
     roles: dict[str, float] = defaultdict(float)
     for task in tasks:
         roles[task["role"]] += task["seconds"]
+    slowest = sorted(tasks, key=lambda task: -task["seconds"])[:8]
     return {
         "wall": wall,
         "roles": dict(roles),
+        "slowest": [{key: task[key] for key in ("task", "seconds", "items")} for task in slowest],
         "tasks": sum(task["results"] for task in tasks),
         "items": sum(task["items"] for task in tasks),
     }
@@ -281,6 +283,10 @@ def report(count: int, rounds: list[dict]) -> None:
         first_role = spread([run["roles"].get(role, 0.0) for run in first])
         noop_role = spread([run["roles"].get(role, 0.0) for run in noop])
         print(f"  {role[:44]:44} {first_role:28} | {noop_role}")
+    for label, runs in (("first", first), ("no-op", noop)):
+        print(f"slowest tasks of the last {label} run (seconds, loop items):")
+        for task in runs[-1].get("slowest", []):
+            print(f"  {task['seconds']:8.2f} s {task['items']:5}  {task['task'][:90]}")
 
 
 def main() -> None:
