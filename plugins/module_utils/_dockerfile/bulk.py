@@ -81,7 +81,7 @@ class BulkPlan:
 
     @property
     def warnings(self) -> list[str]:
-        """The backend's warnings, each prefixed with the entry's path (and stage when not the final one)."""
+        """The backend's warnings, each prefixed with the entry's path (and its stage, when the entry names one)."""
         found = []
         for item in self.items:
             for warning in item.edit.warnings if item.edit else []:
