@@ -107,10 +107,20 @@ report-check: setup
 playbooks: setup
 	tests/playbooks/check.sh
 
-# Converges 100 and 500 gMSAs in one task against the lab DC, beside raw ldap3 adds and samba-tool (bench/README.md).
+# Converges 100, 500 and 2,000 gMSAs in one task against the lab DC, beside raw ldap3 adds and samba-tool (peak
+# memory of the module process, LDAP operations), then the fleet: the site flow for BENCH_APPS apps beside its floor,
+# BENCH_REPEAT rounds interleaved (bench/README.md). Not part of make test.
+BENCH_APPS ?= 10 50
+BENCH_REPEAT ?= 3
+.PHONY: bench-fleet
 bench: setup
 	scripts/lab-dc up
-	scripts/lab-dc exec $(BIN)/python bench/gmsa_bulk.py --count 100 --count 500
+	scripts/lab-dc exec $(BIN)/python bench/gmsa_bulk.py --count 100 --count 500 --count 2000
+	$(MAKE) --no-print-directory bench-fleet
+
+bench-fleet: setup
+	scripts/lab-dc up
+	scripts/lab-dc exec $(BIN)/python bench/fleet.py $(foreach n,$(BENCH_APPS),--apps $(n)) --repeat $(BENCH_REPEAT)
 
 # Every command and data file the suite uses comes from a package on debian-packages.txt, and the lab_dc role
 # fails early and says why (tests/system). Runs as root: the second part makes a throwaway lab.

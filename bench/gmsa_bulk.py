@@ -54,29 +54,56 @@ def names(prefix: str, count: int) -> list[str]:
     return [f"{prefix}{i:04d}" for i in range(1, count + 1)]
 
 
-def raw_adds(conn: ldap3.Connection, container: str, admins_sid: str, count: int) -> float:
+def raw_adds(conn: ldap3.Connection, container: str, admins_sid: str, count: int, prefix: str = "BenchRaw") -> float:
+    """Seconds for ``count`` gMSA adds over ``conn`` (the attributes gmsa_account writes); deleted afterwards."""
     membership = build_gmsa_membership([admins_sid])
+    realm = env("GMSA_LAB_REALM").lower()
     start = time.perf_counter()
-    for name in names("BenchRaw", count):
+    for name in names(prefix, count):
         ok = conn.add(
             f"CN={name},{container}",
             "msDS-GroupManagedServiceAccount",
             {
                 "sAMAccountName": f"{name}$",
-                "dNSHostName": f"{name}.{env('GMSA_LAB_REALM').lower()}",
+                "dNSHostName": f"{name}.{realm}",
                 "userAccountControl": "4096",
                 "msDS-ManagedPasswordInterval": "30",
                 "msDS-SupportedEncryptionTypes": "24",
                 "msDS-GroupMSAMembership": membership,
-                "servicePrincipalName": [f"host/{name}", f"host/{name}.{env('GMSA_LAB_REALM').lower()}"],
+                "servicePrincipalName": [f"host/{name}", f"host/{name}.{realm}"],
             },
         )
         if not ok:
             sys.exit(f"raw add of {name} failed: {conn.result}")
     elapsed = time.perf_counter() - start
-    for name in names("BenchRaw", count):
+    for name in names(prefix, count):
         conn.delete(f"CN={name},{container}")
     return elapsed
+
+
+def raw_group_adds(conn: ldap3.Connection, container: str, members: list[str], count: int, prefix: str) -> float:
+    """Seconds for ``count`` domain-local security group adds with ``members`` (DNs); deleted afterwards."""
+    start = time.perf_counter()
+    for name in names(prefix, count):
+        attributes = {"sAMAccountName": name, "groupType": str(0x80000004 - 2**32)}
+        if members:
+            attributes["member"] = members
+        if not conn.add(f"CN={name},{container}", "group", attributes):
+            sys.exit(f"raw add of group {name} failed: {conn.result}")
+    elapsed = time.perf_counter() - start
+    for name in names(prefix, count):
+        conn.delete(f"CN={name},{container}")
+    return elapsed
+
+
+def domain_facts(conn: ldap3.Connection) -> tuple[str, str]:
+    """The domain's DN and the SID of Administrator (the principal raw_adds lets read the password)."""
+    from ansible_collections.wincontainers.gmsa.plugins.module_utils._sid import sid_from_bytes
+
+    conn.search("", "(objectClass=*)", ldap3.BASE, attributes=["defaultNamingContext"])
+    domain_dn = conn.response[0]["raw_attributes"]["defaultNamingContext"][0].decode()
+    conn.search(domain_dn, "(sAMAccountName=Administrator)", attributes=["objectSid"])
+    return domain_dn, sid_from_bytes(conn.response[0]["raw_attributes"]["objectSid"][0])
 
 
 def samba_tool_loop(count: int) -> float:
@@ -115,23 +142,32 @@ def module_args(count: int, state: str = "present") -> dict:
 
 
 def run_module(args: dict) -> tuple[float, dict]:
-    """The module process alone (Python start-up, imports, connection and work; no ansible-playbook)."""
+    """The module process alone (Python start-up, imports, connection and work; no ansible-playbook).
+
+    The result carries ``peak_memory_kib``: the module process's peak resident set (ru_maxrss of that one child,
+    from wait4, in KiB on Linux).
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump({"ANSIBLE_MODULE_ARGS": args}, handle)
     pythonpath = str(ROOT / ".cache" / "collections")
     start = time.perf_counter()
-    done = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-m", MODULE, handle.name],
-        check=False,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
         env={**os.environ, "PYTHONPATH": pythonpath},
     )
+    assert process.stdout is not None
+    stdout = process.stdout.read()
+    _pid, _status, usage = os.wait4(process.pid, 0)
+    process.returncode = 0  # reaped by wait4; keeps Popen from waiting again
     elapsed = time.perf_counter() - start
     os.unlink(handle.name)
-    result = json.loads(done.stdout)
+    result = json.loads(stdout)
     if result.get("failed"):
         sys.exit(f"gmsa_account failed: {result.get('msg')}")
+    result["peak_memory_kib"] = usage.ru_maxrss
     return elapsed, result
 
 
@@ -165,46 +201,52 @@ def run_playbook(args: dict) -> float:
     return elapsed
 
 
-def bench(count: int, with_samba_tool: bool) -> None:
+def bench(count: int, with_samba_tool: bool, with_raw: bool = True) -> None:
     conn = connect()
-    conn.search("", "(objectClass=*)", ldap3.BASE, attributes=["defaultNamingContext"])
-    domain_dn = conn.response[0]["raw_attributes"]["defaultNamingContext"][0].decode()
-    conn.search(domain_dn, "(sAMAccountName=Administrator)", attributes=["objectSid"])
-    from ansible_collections.wincontainers.gmsa.plugins.module_utils._sid import sid_from_bytes
-
-    admin_sid = sid_from_bytes(conn.response[0]["raw_attributes"]["objectSid"][0])
+    domain_dn, admin_sid = domain_facts(conn)
     container = f"CN=Managed Service Accounts,{domain_dn}"
 
-    raw = raw_adds(conn, container, admin_sid, count)
+    raw = raw_adds(conn, container, admin_sid, count) if with_raw else None
+    conn.unbind()  # the DC drops a connection left idle through the module runs
     tool = samba_tool_loop(count) if with_samba_tool else None
     created_time, created = run_module(module_args(count))
     noop_time, noop = run_module(module_args(count))
     playbook_noop = run_playbook(module_args(count))
-    startup_time, _empty = run_module({**module_args(0), "accounts": [{"name": "BenchNone", "state": "absent"}]})
+    startup_time, empty = run_module({**module_args(0), "accounts": [{"name": "BenchNone", "state": "absent"}]})
     run_module(module_args(count, "absent"))
 
     work = created_time - startup_time
     print(f"\n== {count} gMSAs ==")
-    print(f"raw ldap3 adds (floor)            {raw:8.2f} s   {raw / count * 1000:6.1f} ms/gMSA")
+    if raw is not None:
+        print(f"raw ldap3 adds (floor)            {raw:8.2f} s   {raw / count * 1000:6.1f} ms/gMSA")
     if tool is not None:
         print(f"samba-tool create loop            {tool:8.2f} s   {tool / count * 1000:6.1f} ms/gMSA")
     print(
         f"gmsa_account create, module       {created_time:8.2f} s   (process; empty-task baseline {startup_time:.2f} s)"
     )
-    print(f"  module work over the floor      {work:8.2f} s   {(work / raw - 1) * 100:+6.1f} %")
+    over = f"{(work / raw - 1) * 100:+6.1f} %" if raw is not None else "(no floor: --skip-raw)"
+    print(f"  module work over the floor      {work:8.2f} s   {over}")
     print(f"gmsa_account no-op, module        {noop_time:8.2f} s   work {noop_time - startup_time:.2f} s")
     print(f"gmsa_account no-op, playbook      {playbook_noop:8.2f} s   (ansible-playbook end to end)")
     print(f"LDAP operations, create           {created['ldap_operations']}")
     print(f"LDAP operations, no-op            {noop['ldap_operations']}   changed={noop['changed']}")
+    print(
+        f"peak memory of the module process  create {created['peak_memory_kib'] / 1024:.0f} MiB, "
+        f"no-op {noop['peak_memory_kib'] / 1024:.0f} MiB, empty task {empty['peak_memory_kib'] / 1024:.0f} MiB"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, action="append", help="number of gMSAs (repeatable); default 100")
     parser.add_argument("--skip-samba-tool", action="store_true", help="leave out the samba-tool loop (slow)")
+    parser.add_argument(
+        "--samba-tool-max", type=int, default=500, help="leave out the samba-tool loop above this N (default 500)"
+    )
+    parser.add_argument("--skip-raw", action="store_true", help="leave out the raw ldap3 adds (the floor)")
     options = parser.parse_args()
     for count in options.count or [100]:
-        bench(count, not options.skip_samba_tool)
+        bench(count, not options.skip_samba_tool and count <= options.samba_tool_max, not options.skip_raw)
 
 
 if __name__ == "__main__":

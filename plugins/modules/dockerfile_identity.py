@@ -31,6 +31,9 @@ description:
     Docker passes it on (the base image, C(USER), C(SHELL), C(ENTRYPOINT) and C(CMD)). Its warnings (a
     non-administrator C(USER) before the C(RUN) instructions, a Nano Server base, an IIS image started by
     C(ServiceMonitor.exe)) are those of the same file written as one stage.
+  - Many Dockerfiles (or stages) in one task with O(dockerfiles). Every entry is planned before any file is
+    written, so an entry that cannot be edited fails the task with nothing changed; each file is then written
+    once, atomically, and only when its text changes, with the edits of all the entries naming it.
   - Files that Docker and the parser could read differently (heredocs, an empty line inside a line
     continuation, a file ending in a line continuation, no C(FROM), ...) are refused with an error
     and left unchanged.
@@ -56,8 +59,47 @@ options:
     description:
       - Path to the Dockerfile to edit. Symbolic links are followed.
       - With O(state=present) the file must exist.
+      - Required unless O(dockerfiles) is given; mutually exclusive with it.
     type: path
-    required: true
+  dockerfiles:
+    description:
+      - Many Dockerfiles in one task, one entry per Dockerfile and build stage, with the per-file options of the
+        single form. An option an entry omits falls back to the task's top-level value of that option (its
+        default when not given), so options shared by every file are set once.
+      - Entries naming the same file (after symbolic links) are applied one after the other and the file is
+        written once. Two entries for the same stage of one file are refused, since each makes the stage's
+        managed instructions exactly what it says.
+      - Results come back in RV(dockerfiles), in the same order; the task is changed when any entry changed.
+      - With C(--diff), one diff per changed file.
+    type: list
+    elements: dict
+    suboptions:
+      path:
+        description: As O(path).
+        type: path
+        required: true
+      stage:
+        description: As O(stage).
+        type: str
+      iis_app_pools:
+        description: As O(iis_app_pools).
+        type: list
+        elements: str
+      windows_services:
+        description: As O(windows_services).
+        type: list
+        elements: str
+      user:
+        description: As O(user).
+        type: str
+        choices: [network_service, local_system, unchanged]
+      state:
+        description: As O(state). A missing file with V(absent) is left missing and reported unchanged.
+        type: str
+        choices: [present, absent]
+      backup:
+        description: As O(backup).
+        type: bool
   stage:
     description:
       - The build stage to edit, by name (the C(AS) name of its C(FROM), compared case-insensitively)
@@ -139,6 +181,23 @@ EXAMPLES = r"""
     path: /src/tool/Dockerfile
     user: network_service
 
+- name: Every app's Dockerfile in one task, the shared options set once
+  wincontainers.gmsa.dockerfile_identity:
+    backup: true
+    dockerfiles:
+      - path: /src/webapp/Dockerfile
+        iis_app_pools: [DefaultAppPool]
+      - path: /src/worker/Dockerfile
+        stage: runtime
+        windows_services: [ContosoOrderProcessor]
+      - path: /src/tool/Dockerfile
+        user: network_service
+  register: identity
+
+- name: The Dockerfiles that changed
+  ansible.builtin.debug:
+    msg: "{{ identity.dockerfiles | selectattr('changed') | map(attribute='path') | list }}"
+
 - name: Take the managed instructions out again
   wincontainers.gmsa.dockerfile_identity:
     path: /src/webapp/Dockerfile
@@ -148,7 +207,7 @@ EXAMPLES = r"""
 RETURN = r"""
 stage:
   description: The build stage that was edited.
-  returned: success, when the Dockerfile exists
+  returned: success, with O(path), when the Dockerfile exists
   type: dict
   contains:
     index:
@@ -161,7 +220,7 @@ stage:
       sample: runtime
 added:
   description: Instructions written by this run, each under its marker comment.
-  returned: success
+  returned: success, with O(path)
   type: list
   elements: str
   sample:
@@ -170,7 +229,7 @@ added:
     - USER "NT AUTHORITY\NETWORK SERVICE"
 removed:
   description: Managed instructions removed by this run (also those only moved to a new place).
-  returned: success
+  returned: success, with O(path)
   type: list
   elements: str
   sample:
@@ -178,9 +237,31 @@ removed:
       "password=", ""]'
 backup_file:
   description: Name of the backup file that was created.
-  returned: changed and O(backup=true)
+  returned: changed and O(backup=true), with O(path)
   type: str
   sample: /src/webapp/Dockerfile.2417.2025-01-23@10:15:42~
+dockerfiles:
+  description:
+    - With O(dockerfiles), one entry per O(dockerfiles) entry, in order, with RV(stage) (V(null) for a missing
+      file with O(dockerfiles[].state=absent)), RV(added), RV(removed) and RV(backup_file) as above, plus the
+      entry's C(path) as given and its own C(changed).
+    - C(backup_file) is on the first entry of each file backed up (the file is backed up and written once).
+  returned: success, with O(dockerfiles)
+  type: list
+  elements: dict
+  sample:
+    - path: /src/webapp/Dockerfile
+      changed: true
+      stage: {index: 0, name: null}
+      added:
+        - 'RUN ["C:\\Windows\\System32\\inetsrv\\appcmd.exe", "set", "apppool", "DefaultAppPool",
+          "/processModel.identityType:NetworkService"]'
+      removed: []
+    - path: /src/tool/Dockerfile
+      changed: false
+      stage: {index: 0, name: null}
+      added: []
+      removed: []
 """
 
 import os
@@ -193,21 +274,48 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._dockerfile imp
     HAS_DOCKERFILE_PARSE,
     STATE_CHOICES,
     USER_CHOICES,
+    BulkPlan,
     DockerfileEditError,
+    FileRequest,
     plan,
+    plan_files,
 )
+
+# The options of one Dockerfile: top-level in the single form, and per dockerfiles entry (falling back to the
+# top-level value) in the bulk form.
+FILE_OPTIONS = {
+    "stage": {"type": "str"},
+    "iis_app_pools": {"type": "list", "elements": "str", "default": []},
+    "windows_services": {"type": "list", "elements": "str", "default": []},
+    "user": {"type": "str", "choices": list(USER_CHOICES), "default": "unchanged"},
+    "state": {"type": "str", "choices": list(STATE_CHOICES), "default": "present"},
+    "backup": {"type": "bool", "default": False},
+}
 
 
 def argument_spec() -> dict:
+    entry = {"path": {"type": "path", "required": True}}
+    entry.update(
+        {
+            name: {key: value for key, value in option.items() if key != "default"}
+            for name, option in FILE_OPTIONS.items()
+        }
+    )
     return {
-        "path": {"type": "path", "required": True},
-        "stage": {"type": "str"},
-        "iis_app_pools": {"type": "list", "elements": "str", "default": []},
-        "windows_services": {"type": "list", "elements": "str", "default": []},
-        "user": {"type": "str", "choices": list(USER_CHOICES), "default": "unchanged"},
-        "state": {"type": "str", "choices": list(STATE_CHOICES), "default": "present"},
-        "backup": {"type": "bool", "default": False},
+        "path": {"type": "path"},
+        **{name: dict(option) for name, option in FILE_OPTIONS.items()},
+        "dockerfiles": {"type": "list", "elements": "dict", "options": entry},
     }
+
+
+def file_requests(params: dict) -> list[FileRequest]:
+    """One request per dockerfiles entry; options an entry omits come from the top level."""
+    requests = []
+    for entry in params["dockerfiles"]:
+        values = {name: params[name] if entry.get(name) is None else entry[name] for name in FILE_OPTIONS}
+        values.pop("backup")
+        requests.append(FileRequest(path=entry["path"], real_path=os.path.realpath(entry["path"]), **values))
+    return requests
 
 
 def read_dockerfile(path: str) -> str | None:
@@ -235,10 +343,81 @@ def write_dockerfile(module: AnsibleModule, path: str, text: str) -> None:
     module.atomic_move(tmp_path, path)
 
 
+def read_all(module: AnsibleModule, requests: list[FileRequest]) -> dict[str, str | None]:
+    """Every file named once: real path -> text, or None when it does not exist. Fails on a directory."""
+    texts: dict[str, str | None] = {}
+    for request in requests:
+        if request.real_path in texts:
+            continue
+        if os.path.isdir(request.real_path):
+            module.fail_json(msg=f"{request.path} is a directory; give the path of the Dockerfile itself.")
+        try:
+            texts[request.real_path] = read_dockerfile(request.real_path)
+        except DockerfileEditError as exc:
+            module.fail_json(msg=f"{request.path}: {exc}")
+        except OSError as exc:
+            module.fail_json(msg=f"cannot read {request.path}: {to_native(exc)}")
+    return texts
+
+
+def write_all(module: AnsibleModule, bulk: BulkPlan, backup: dict[str, bool], results: list[dict]) -> None:
+    """Write each changed file once (after a backup when one of its entries asks), noting backups in results."""
+    written = []
+    for item in bulk.files:
+        if not item.changed or item.after is None:
+            continue
+        first = next(number for number, entry in enumerate(bulk.items) if entry.request.real_path == item.real_path)
+        try:
+            if backup[item.real_path]:
+                results[first]["backup_file"] = module.backup_local(item.real_path)
+            write_dockerfile(module, item.real_path, item.after)
+        except OSError as exc:
+            done = f" (already written: {', '.join(written)})" if written else " (no file was written)"
+            module.fail_json(
+                msg=f"cannot write {item.path}: {to_native(exc)}{done}", changed=bool(written), dockerfiles=results
+            )
+        written.append(item.path)
+
+
+def run_many(module: AnsibleModule) -> None:
+    """The bulk form: plan every entry, then write each changed file once."""
+    requests = file_requests(module.params)
+    texts = read_all(module, requests)
+    try:
+        bulk = plan_files(requests, texts)
+    except DockerfileEditError as exc:
+        module.fail_json(msg=f"{exc} No file was changed.")
+    for warning in bulk.warnings:
+        module.warn(warning)
+    results = [item.result() for item in bulk.items]
+    result: dict = {"changed": bulk.changed, "dockerfiles": results}
+    if module._diff:
+        result["diff"] = [
+            {"before": item.before, "after": item.after, "before_header": item.path, "after_header": item.path}
+            for item in bulk.files
+            if item.changed
+        ]
+    if bulk.changed and not module.check_mode:
+        backup = {}
+        for entry, request in zip(module.params["dockerfiles"], requests):
+            wanted = module.params["backup"] if entry.get("backup") is None else entry["backup"]
+            backup[request.real_path] = backup.get(request.real_path, False) or wanted
+        write_all(module, bulk, backup, results)
+    module.exit_json(**result)
+
+
 def main() -> None:
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        required_one_of=[("path", "dockerfiles")],
+        mutually_exclusive=[("path", "dockerfiles")],
+        supports_check_mode=True,
+    )
     if not HAS_DOCKERFILE_PARSE:
         module.fail_json(msg=missing_required_lib("dockerfile-parse"), exception=DOCKERFILE_PARSE_IMPORT_ERROR)
+    if module.params["dockerfiles"] is not None:
+        run_many(module)
+        return
 
     params = module.params
     path = os.path.realpath(params["path"])

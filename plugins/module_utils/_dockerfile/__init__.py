@@ -20,13 +20,15 @@ rather than edited.
 
 One file per concern: ``text`` (lines as Docker reads them), ``model`` (instructions, stages, the edit),
 ``managed`` (the instructions written and their markers), ``parsing`` (dockerfile-parse plus its missing
-checks), ``state`` (what a stage inherits through ``FROM <stage>``, and the warnings), ``planning`` (the edit).
+checks), ``state`` (what a stage inherits through ``FROM <stage>``, and the warnings), ``planning`` (the edit),
+``bulk`` (many files and stages planned at once, for ``dockerfiles:``).
 Every name other files import from ``_dockerfile`` is re-exported here, so ``from ._dockerfile import X`` keeps
 working.
 """
 
 from __future__ import annotations
 
+from .bulk import BulkPlan, FilePlan, FileRequest, ItemPlan, plan_files
 from .managed import (
     APPCMD,
     LOCAL_SYSTEM,
@@ -49,6 +51,7 @@ from .text import split_lines
 
 __all__ = [
     "APPCMD",
+    "BulkPlan",
     "DOCKERFILE_PARSE_IMPORT_ERROR",
     "HAS_DOCKERFILE_PARSE",
     "LOCAL_SYSTEM",
@@ -59,7 +62,10 @@ __all__ = [
     "USER_CHOICES",
     "DockerfileEditError",
     "Edit",
+    "FilePlan",
+    "FileRequest",
     "Instruction",
+    "ItemPlan",
     "ManagedInstruction",
     "ParsedDockerfile",
     "Stage",
@@ -69,6 +75,7 @@ __all__ = [
     "desired_instructions",
     "marker_for",
     "parse",
+    "plan_files",
     "plan",
     "select_stage",
     "service_instruction",

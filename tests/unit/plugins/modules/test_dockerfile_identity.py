@@ -204,3 +204,163 @@ def test_argument_spec_matches_the_documentation() -> None:
         assert option.get("elements") == spec[name].get("elements"), name
         assert option.get("required", False) == spec[name].get("required", False), name
     assert os.path.basename(dockerfile_identity.__file__) == "dockerfile_identity.py"
+
+
+# The bulk form: dockerfiles:
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> list[Path]:
+    """Three apps' Dockerfiles: an IIS site, a Windows service, a console app."""
+    paths = []
+    for name in ("aspnet-iis", "windows-agent", "nanoserver-console"):
+        path = tmp_path / name / "Dockerfile"
+        path.parent.mkdir()
+        shutil.copyfile(DATA / f"{name}.Dockerfile", path)
+        paths.append(path)
+    return paths
+
+
+def fleet_args(paths: list[Path]) -> dict[str, Any]:
+    return {
+        "dockerfiles": [
+            {"path": str(paths[0]), "iis_app_pools": POOLS},
+            {"path": str(paths[1]), "windows_services": ["ContosoAgent"]},
+            {"path": str(paths[2]), "user": "network_service"},
+        ]
+    }
+
+
+def expected(path: Path) -> str:
+    return (DATA / "expected" / f"{path.parent.name}.Dockerfile").read_text()
+
+
+def test_bulk_check_mode_reports_every_change_without_writing(fleet: list[Path], run: RunModule) -> None:
+    before = [snapshot(path) for path in fleet]
+
+    result = run(fleet_args(fleet), check_mode=True, diff=True)
+
+    assert result["changed"]
+    assert [item["path"] for item in result["dockerfiles"]] == [str(path) for path in fleet]
+    assert all(item["changed"] for item in result["dockerfiles"])
+    assert [len(item["added"]) for item in result["dockerfiles"]] == [2, 1, 1]
+    assert [diff["after"] for diff in result["diff"]] == [expected(path) for path in fleet]
+    assert [diff["before_header"] for diff in result["diff"]] == [str(path) for path in fleet]
+    assert [snapshot(path) for path in fleet] == before
+
+
+def test_bulk_apply_writes_only_the_changed_files_then_changes_nothing(fleet: list[Path], run: RunModule) -> None:
+    run({"path": str(fleet[1]), "windows_services": ["ContosoAgent"]})
+    converged = snapshot(fleet[1])
+
+    first = run(fleet_args(fleet), diff=True)
+
+    assert first["changed"]
+    assert [item["changed"] for item in first["dockerfiles"]] == [True, False, True]
+    assert first["dockerfiles"][1] == {
+        "path": str(fleet[1]),
+        "stage": {"index": 0, "name": None},
+        "changed": False,
+        "added": [],
+        "removed": [],
+    }
+    assert [diff["before_header"] for diff in first["diff"]] == [str(fleet[0]), str(fleet[2])]
+    assert [path.read_text() for path in fleet] == [expected(path) for path in fleet]
+    assert snapshot(fleet[1]) == converged, "an unchanged file was rewritten"
+    assert all(sorted(p.name for p in path.parent.iterdir()) == ["Dockerfile"] for path in fleet)
+
+    after_first = [snapshot(path) for path in fleet]
+    second = run(fleet_args(fleet), diff=True)
+
+    assert not second["changed"]
+    assert not any(item["changed"] for item in second["dockerfiles"])
+    assert second["diff"] == []
+    assert [snapshot(path) for path in fleet] == after_first
+
+
+def test_bulk_top_level_options_are_defaults(fleet: list[Path], run: RunModule) -> None:
+    result = run(
+        {
+            "iis_app_pools": POOLS,
+            "dockerfiles": [
+                {"path": str(fleet[0])},
+                {"path": str(fleet[2]), "iis_app_pools": [], "user": "network_service"},
+            ],
+        }
+    )
+
+    assert fleet[0].read_text() == expected(fleet[0])
+    assert fleet[2].read_text() == expected(fleet[2])
+    assert [len(item["added"]) for item in result["dockerfiles"]] == [2, 1]
+
+
+def test_bulk_stages_of_one_file_are_written_once(tmp_path: Path, run: RunModule) -> None:
+    path = tmp_path / "Dockerfile"
+    shutil.copyfile(DATA / "multistage-dotnet.Dockerfile", path)
+    link = tmp_path / "Dockerfile.link"
+    link.symlink_to(path.name)
+
+    result = run(
+        {
+            "backup": True,
+            "dockerfiles": [
+                {"path": str(path), "stage": "0", "user": "local_system"},
+                {"path": str(link), "stage": "runtime", "iis_app_pools": ["DefaultAppPool"]},
+            ],
+        },
+        diff=True,
+    )
+
+    assert [item["stage"]["index"] for item in result["dockerfiles"]] == [0, 1]
+    assert len(result["diff"]) == 1
+    backups = [p for p in tmp_path.iterdir() if p.name not in ("Dockerfile", "Dockerfile.link")]
+    assert len(backups) == 1, "one backup per file"
+    assert result["dockerfiles"][0]["backup_file"] == str(backups[0])
+    assert "backup_file" not in result["dockerfiles"][1]
+    assert backups[0].read_bytes() == (DATA / "multistage-dotnet.Dockerfile").read_bytes()
+    text = path.read_text()
+    assert text.count("# managed by wincontainers.gmsa.dockerfile_identity") == 2
+
+
+def test_bulk_one_bad_entry_changes_no_file(fleet: list[Path], fail: RunModule) -> None:
+    args = fleet_args(fleet)
+    args["dockerfiles"][2]["stage"] = "runtime"
+    before = [snapshot(path) for path in fleet]
+
+    result = fail(args)
+
+    assert result["msg"] == (
+        f"dockerfiles[2] ({fleet[2]}): no build stage is named 'runtime'; the Dockerfile has stages 0. "
+        "No file was changed."
+    )
+    assert [snapshot(path) for path in fleet] == before
+
+
+def test_bulk_missing_files(fleet: list[Path], tmp_path: Path, run: RunModule, fail: RunModule) -> None:
+    missing = tmp_path / "gone" / "Dockerfile"
+
+    result = run({"dockerfiles": [{"path": str(missing), "state": "absent"}]})
+    assert result == {"changed": False, "dockerfiles": [{"path": str(missing), "stage": None, "changed": False,
+                                                         "added": [], "removed": []}]}  # fmt: skip
+
+    args = fleet_args(fleet)
+    args["dockerfiles"].append({"path": str(missing), "user": "network_service"})
+    assert "dockerfiles[3]" in fail(args)["msg"]
+    assert "does not exist" in fail(args)["msg"]
+    assert [path.read_text() for path in fleet] == [(DATA / f"{p.parent.name}.Dockerfile").read_text() for p in fleet]
+
+
+def test_bulk_a_directory_is_refused(tmp_path: Path, fail: RunModule) -> None:
+    assert "is a directory" in fail({"dockerfiles": [{"path": str(tmp_path)}]})["msg"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param({"path": "/src/Dockerfile", "dockerfiles": []}, "mutually exclusive", id="both"),
+        pytest.param({}, "one of the following is required: path, dockerfiles", id="neither"),
+        pytest.param({"dockerfiles": [{"path": "/src/Dockerfile", "user": "admin"}]}, "user", id="bad-choice"),
+    ],
+)
+def test_bulk_argument_errors(args: dict[str, Any], message: str, fail: RunModule) -> None:
+    assert message in fail(args)["msg"]
