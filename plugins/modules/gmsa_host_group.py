@@ -45,10 +45,12 @@ options:
     type: str
   members:
     description:
-      - The group's members, computers (as C(ContainerHost01), C(ContainerHost01$), a DN or a SID), groups and
-        users.
-      - Members that do not exist follow O(lookup_failure_action), except in O(members.remove), where a principal
-        that does not exist is simply not a member.
+      - The group's members, computers, groups and users, each as microsoft.ad's C(group) takes them - by
+        C(sAMAccountName) (a computer as C(ContainerHost01) or C(ContainerHost01$)), DN, SID, C(objectGUID) or
+        user principal name (C(name@suffix)). All of them are found in one search.
+      - Members that do not exist follow O(members.lookup_failure_action), else the task's
+        O(lookup_failure_action), except in O(members.remove), where a principal that does not exist is simply
+        not a member.
     type: dict
     suboptions:
       add:
@@ -65,6 +67,13 @@ options:
           - Cannot be combined with O(members.add) or O(members.remove).
         type: list
         elements: str
+      lookup_failure_action:
+        description:
+          - What to do when a member of this list does not exist, as in microsoft.ad's C(group) - V(fail),
+            V(warn) or V(ignore) (see O(lookup_failure_action)).
+          - Wins over the task's O(lookup_failure_action) for O(members); omitted, that one applies.
+        type: str
+        choices: [fail, warn, ignore]
   managed_by:
     description:
       - The user or group that manages the group (C(managedBy)), by name (a computer also as C(NAME$)), DN or SID,
@@ -77,6 +86,7 @@ options:
       - What to do when a member in O(members.add) or O(members.set), or the O(managed_by) principal, does not
         exist.
       - V(fail) fails the task before anything changes; V(warn) skips it with a warning; V(ignore) skips it.
+      - O(members.lookup_failure_action), the place microsoft.ad's C(group) takes it, wins for the members.
     type: str
     choices: [fail, warn, ignore]
     default: fail
@@ -146,12 +156,14 @@ distinguished_name:
 sid:
   description:
     - The group's SID.
-    - In check mode, for a group that would be created, a placeholder text.
+    - V(null) in check mode for a group that would be created (the domain controller assigns it).
   returned: when state is present
   type: str
   sample: S-1-5-21-2092021672-4292731899-1378885424-1104
 object_guid:
-  description: The group's C(objectGUID) (a placeholder in check mode for a new group).
+  description:
+    - The group's C(objectGUID).
+    - V(null) in check mode for a group that would be created (the domain controller assigns it).
   returned: when state is present
   type: str
   sample: 1f6d5c6e-1b8e-4c3a-9f4e-0a6b2d7c9e11
