@@ -333,6 +333,8 @@ attributes:
   idempotent:
     support: full
 seealso:
+  - ref: ansible_collections.wincontainers.gmsa.docsite.migration
+    description: Coming from microsoft.ad - its playbooks here, option by option.
   - module: wincontainers.gmsa.gmsa_host_group
   - module: wincontainers.gmsa.gmsa_account_info
   - module: wincontainers.gmsa.gmsa_kds_root_key

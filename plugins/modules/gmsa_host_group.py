@@ -110,6 +110,8 @@ notes:
   - Group members are read from the C(member) attribute in one search; Active Directory returns at most 1500
     values of it that way, so groups of more than 1500 hosts are not supported.
 seealso:
+  - ref: ansible_collections.wincontainers.gmsa.docsite.migration
+    description: Coming from microsoft.ad - its playbooks here, option by option.
   - module: wincontainers.gmsa.gmsa_account
 author:
   - wincontainers.gmsa developers (@wincontainers)
