@@ -76,8 +76,8 @@ options:
         choices: [fail, warn, ignore]
   managed_by:
     description:
-      - The user or group that manages the group (C(managedBy)), by name (a computer also as C(NAME$)), DN or SID,
-        as microsoft.ad's C(group) takes it. Stored as the manager's DN.
+      - The user or group that manages the group (C(managedBy)), by name (a computer also as C(NAME$)), DN, SID,
+        C(objectGUID) or user principal name, as microsoft.ad's C(group) takes it. Stored as the manager's DN.
       - An empty string removes the manager. Left alone when omitted. A principal that does not exist follows
         O(lookup_failure_action).
     type: str
