@@ -129,8 +129,10 @@ system-check: setup
 	$(BIN)/python tests/system/check_packages.py
 	tests/system/lab_dc_failures.sh
 
-# Molecule brings up its own lab DC (netns gmsamolecule), converges the roles and checks idempotence.
-molecule: setup
+# Every Molecule scenario (extensions/molecule/README.md): one per role and one that takes its connection from
+# inventory variables, sharing one lab DC that the default scenario brings up (netns gmsamolecule, or
+# GMSA_MOLECULE_NETNS) and removes; each converges, checks idempotence and reads the result back.
+molecule: setup collection
 	molecule test --all
 
 test: setup format-check unit sanity lint docs-lint docs-check release-check report-check build-check playbooks system-check integration molecule

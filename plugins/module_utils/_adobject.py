@@ -23,7 +23,7 @@ from typing import Any, Callable
 from ._adcodecs import TEXT, Codec, same_text_ci
 from ._errors import GmsaError, ValidationError
 from ._ldap import Entry, dn_is_valid, escape_dn_value, normalize_dn, parent_dn, rdn_of
-from ._listopts import apply_list_option, is_given, list_changes
+from ._listopts import apply_list_option, is_given, list_changes, lookup_failure_action
 from ._principals import PRINCIPAL_CLASSES, PrincipalIndex, identity_kind, resolve
 from ._sid import normalize_sid
 
@@ -33,8 +33,8 @@ ADD, MODIFY, DELETE = "add", "modify", "delete"
 
 @dataclass(frozen=True)
 class Principals:
-    """The option names security principals (a name, ``NAME$``, a DN or a SID), found by the task's one
-    principal search (``_principals``) and stored by their ``sid`` or their ``dn``."""
+    """The option names security principals (a name, ``NAME$``, a DN, a SID, a GUID or a UPN), found by the
+    task's one principal search (``_principals``) and stored by their ``sid`` or their ``dn``."""
 
     store: str
     classes: tuple[str, ...] = PRINCIPAL_CLASSES
@@ -286,11 +286,17 @@ def _wanted(row: Row, given: Any, base: Any, name: str, ctx: PlanContext) -> Any
     """The option's value after the task: ``given`` applied to ``base`` (the current or default value)."""
     refs = row.principals
     if refs is not None:
+        # A list's own lookup_failure_action (microsoft.ad's shape) wins over the task's for that list.
+        if row.list_key is not None:
+            action = lookup_failure_action(given, ctx.lookup_failure_action)
+            action_option = f"{row.option}.lookup_failure_action (or lookup_failure_action for the whole task)"
+        else:
+            action, action_option = ctx.lookup_failure_action, "lookup_failure_action"
 
         def found(identities: list[str]) -> list[str]:
             what = f"{row.option} of {name}"
-            action, warn = ctx.lookup_failure_action, ctx.warnings.append
-            return _store(row, resolve(ctx.principals, identities, action, warn, what, refs.classes))
+            hits = resolve(ctx.principals, identities, action, ctx.warnings.append, what, refs.classes, action_option)
+            return _store(row, hits)
 
         if row.list_key is None:
             if given == "":

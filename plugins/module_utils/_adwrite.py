@@ -38,8 +38,6 @@ from ._principals import PrincipalIndex, lookup_principals
 from ._rights import ALLOWED_ATTRIBUTES, require_rights, system_only_hint
 from ._sid import guid_from_bytes, sid_from_bytes
 
-PLACEHOLDER = "(assigned by the domain controller on creation)"
-
 
 def find(
     client: Any, kind: ObjectKind, names: Iterable[str] | None, extra: Iterable[str] = (), **options: Any
@@ -341,13 +339,17 @@ def describe_entry(kind: ObjectKind, entry: Entry, index: PrincipalIndex) -> dic
 def describe(
     kind: ObjectKind, name: str, dn: str, values: dict[str, Any], index: PrincipalIndex, entry: Entry | None
 ) -> dict[str, Any]:
-    """Name, state, DN, SID and GUID (placeholders for an object not created yet), then every returned row."""
-    result = {
+    """Name, state, DN, SID and GUID, then every returned row.
+
+    The DC assigns the SID and GUID when it creates the object, so for one not created yet (check mode) both
+    are None: unknown, never a made-up value (microsoft.ad returns S-1-5-0000 and a GUID of zeros there).
+    """
+    result: dict[str, Any] = {
         "name": name,
         "state": "present",
         "distinguished_name": dn,
-        "sid": PLACEHOLDER,
-        "object_guid": PLACEHOLDER,
+        "sid": None,
+        "object_guid": None,
     }
     if entry is not None:
         sid, guid = entry.first("objectSid"), entry.first("objectGUID")

@@ -315,7 +315,10 @@ def find_trustee(client: Any, request: DelegationRequest, warn: Callable[[str], 
     """The trustee; None only when removing rights of a SID that no longer resolves (its ACEs may remain)."""
     index = lookup_principals(client, [request.trustee])
     action = "ignore" if request.state == "absent" and is_sid_string(request.trustee) else "fail"
-    found = resolve(index, [request.trustee], action, warn, "trustee", allowed_classes=TRUSTEE_CLASSES)
+    # gmsa_delegation has no lookup_failure_action: a trustee that does not exist always fails the task.
+    found = resolve(
+        index, [request.trustee], action, warn, "trustee", allowed_classes=TRUSTEE_CLASSES, action_option=None
+    )
     return found[0] if found else None
 
 

@@ -107,7 +107,8 @@ ROWS: tuple[Row, ...] = (
     Row(
         "spn",
         "servicePrincipalName",
-        list_option_spec(),
+        # spns: microsoft.ad's alias of its spn option.
+        dict(list_option_spec(), aliases=["spns"]),
         TEXTS,
         same=same_set_by(str.lower),
         default=_default_spns,
@@ -118,7 +119,7 @@ ROWS: tuple[Row, ...] = (
         "allowed_to_retrieve_password",
         "msDS-GroupMSAMembership",
         # no_log False: "password" in the name is about who may read it, not a secret.
-        dict(list_option_spec(), no_log=False),
+        dict(list_option_spec(principals=True), no_log=False),
         SID_DESCRIPTOR,
         same=same_set,
         list_key=str,
@@ -146,7 +147,8 @@ ROWS: tuple[Row, ...] = (
     Row(
         "delegates",
         "msDS-AllowedToActOnBehalfOfOtherIdentity",
-        list_option_spec(),
+        # principals_allowed_to_delegate: microsoft.ad's alias of delegates.
+        dict(list_option_spec(principals=True), aliases=["principals_allowed_to_delegate"]),
         SID_DESCRIPTOR,
         same=same_set,
         list_key=str,

@@ -85,7 +85,7 @@ ROWS: tuple[Row, ...] = (
     Row(
         "members",
         "member",
-        list_option_spec(),
+        list_option_spec(principals=True),
         TEXTS,
         same=same_set_by(str.lower),
         list_key=str.lower,

@@ -5,6 +5,10 @@
 ``set`` replaces the whole list; ``add`` and ``remove`` change it and leave the other values alone. ``set``
 cannot be combined with ``add`` or ``remove`` (the argument spec says so). Comparisons go through a ``key``
 function, so case-insensitive values (SPNs, DNs) and aliases (a SID for a name) compare as AD compares them.
+
+A list of principals also takes ``lookup_failure_action`` inside the mapping, as microsoft.ad's
+``service_account`` and ``group`` do (``plugins/modules/service_account.yml``): it wins over the module's
+top-level option of that name for that list only.
 """
 
 from __future__ import annotations
@@ -12,21 +16,32 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any, Callable, TypeVar
 
+from ._principals import LOOKUP_FAILURE_ACTIONS
+
 T = TypeVar("T")
 
 LIST_OPTION_KEYS = ("add", "remove", "set")
+LOOKUP_FAILURE_ACTION = "lookup_failure_action"
 
 
-def list_option_spec(choices: list[str] | None = None) -> dict[str, Any]:
-    """The argument spec of one ``{add, remove, set}`` option (elements are strings)."""
+def list_option_spec(choices: list[str] | None = None, *, principals: bool = False) -> dict[str, Any]:
+    """The argument spec of one ``{add, remove, set}`` option (elements are strings).
+
+    ``principals``: the values name principals, and the mapping also takes ``lookup_failure_action`` (no
+    default: omitted, the module's top-level option applies; see :func:`lookup_failure_action`).
+    """
     element: dict[str, Any] = {"type": "list", "elements": "str"}
     if choices:
         element["choices"] = choices
-    return {
-        "type": "dict",
-        "options": {key: dict(element) for key in LIST_OPTION_KEYS},
-        "mutually_exclusive": [("set", "add"), ("set", "remove")],
-    }
+    options: dict[str, Any] = {key: dict(element) for key in LIST_OPTION_KEYS}
+    if principals:
+        options[LOOKUP_FAILURE_ACTION] = {"type": "str", "choices": list(LOOKUP_FAILURE_ACTIONS)}
+    return {"type": "dict", "options": options, "mutually_exclusive": [("set", "add"), ("set", "remove")]}
+
+
+def lookup_failure_action(option: dict[str, Any] | None, task_default: str) -> str:
+    """The action for principals of this list that do not exist: the mapping's own, else the task's."""
+    return (option or {}).get(LOOKUP_FAILURE_ACTION) or task_default
 
 
 def is_given(option: dict[str, Any] | None) -> bool:

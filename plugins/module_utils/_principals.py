@@ -1,6 +1,12 @@
 # Copyright: Contributors to the wincontainers.gmsa collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Finding users, computers and groups by what a playbook calls them: a name, ``name$``, a DN or a SID.
+"""Finding users, computers and groups by what a playbook calls them, in the forms microsoft.ad takes.
+
+A principal may be given by ``sAMAccountName`` (a computer also without its ``$``), ``objectSid``,
+``objectGUID`` (8-4-4-4-12 hex, braces optional), ``distinguishedName`` or ``userPrincipalName``
+(``name@suffix``), as microsoft.ad's ``service_account`` and ``group`` document them. The form tells which
+attribute is searched: a GUID and a SID have fixed shapes, a DN has ``=`` and parses as RFC 4514, a UPN has
+``@`` (which AD forbids in ``sAMAccountName``), anything else is an account name.
 
 Everything a task names is resolved in one search (an OR filter over the whole list), whatever the list's
 length: a bulk task naming hundreds of principals costs one round trip (the client pages long answers).
@@ -15,24 +21,44 @@ from typing import Any, Callable
 from ._errors import GmsaError
 from ._ldap import Entry, dn_is_valid, escape_filter
 from ._lookup import seeing_own_writes
-from ._sid import is_sid_string, normalize_sid, sid_filter_value, sid_from_bytes
+from ._sid import (
+    escape_filter_bytes,
+    guid_from_bytes,
+    guid_to_bytes,
+    is_guid_string,
+    is_sid_string,
+    normalize_sid,
+    sid_filter_value,
+    sid_from_bytes,
+)
 
 LOOKUP_FAILURE_ACTIONS = ("fail", "warn", "ignore")
 
-PRINCIPAL_ATTRIBUTES = ("sAMAccountName", "objectSid", "objectClass", "distinguishedName")
+PRINCIPAL_ATTRIBUTES = (
+    "sAMAccountName",
+    "objectSid",
+    "objectGUID",
+    "userPrincipalName",
+    "objectClass",
+    "distinguishedName",
+)
 
 # The object classes a principal may have, most specific first (a computer is also a user).
 PRINCIPAL_CLASSES = ("msDS-GroupManagedServiceAccount", "computer", "group", "user")
 
+IDENTITY_FORMS = "a name (a computer also as NAME$), a DN, a SID, an objectGUID or a user principal name (UPN)"
+
 
 @dataclass(frozen=True)
 class Principal:
-    """A security principal found in AD."""
+    """A security principal found in AD (``guid`` and ``upn`` empty when not read or not set)."""
 
     dn: str
     sid: str
     name: str
     object_class: str
+    guid: str = ""
+    upn: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return {"name": self.name, "sid": self.sid, "distinguished_name": self.dn, "object_class": self.object_class}
@@ -44,17 +70,27 @@ def principal_from_entry(entry: Entry) -> Principal | None:
         return None
     classes = {c.lower() for c in entry.texts("objectClass")}
     object_class = next((c for c in PRINCIPAL_CLASSES if c.lower() in classes), "other")
+    raw_guid = entry.first("objectGUID")
     return Principal(
-        dn=entry.dn, sid=sid_from_bytes(raw_sid), name=entry.text("sAMAccountName") or "", object_class=object_class
+        dn=entry.dn,
+        sid=sid_from_bytes(raw_sid),
+        name=entry.text("sAMAccountName") or "",
+        object_class=object_class,
+        guid=guid_from_bytes(raw_guid) if raw_guid else "",
+        upn=entry.text("userPrincipalName") or "",
     )
 
 
 def identity_kind(identity: str) -> str:
-    """``sid``, ``dn`` or ``name``: how an identity string is to be looked up."""
+    """``sid``, ``guid``, ``dn``, ``upn`` or ``name``: how an identity string is to be looked up."""
     if is_sid_string(identity):
         return "sid"
+    if is_guid_string(identity):
+        return "guid"
     if "=" in identity and dn_is_valid(identity):
         return "dn"
+    if "@" in identity:
+        return "upn"
     return "name"
 
 
@@ -62,8 +98,12 @@ def _identity_filter(identity: str) -> str:
     kind = identity_kind(identity)
     if kind == "sid":
         return f"(objectSid={sid_filter_value(identity)})"
+    if kind == "guid":
+        return f"(objectGUID={escape_filter_bytes(guid_to_bytes(identity))})"
     if kind == "dn":
         return f"(distinguishedName={escape_filter(identity)})"
+    if kind == "upn":
+        return f"(userPrincipalName={escape_filter(identity)})"
     name = identity[:-1] if identity.endswith("$") else identity
     # A computer's sAMAccountName ends in $, but playbooks (and New-ADGroup) name it without.
     return f"(sAMAccountName={escape_filter(name)})(sAMAccountName={escape_filter(name)}$)"
@@ -83,6 +123,8 @@ class PrincipalIndex:
         self.by_sid: dict[str, Principal] = {}
         self.by_dn: dict[str, Principal] = {}
         self.by_name: dict[str, Principal] = {}
+        self.by_guid: dict[str, Principal] = {}
+        self.by_upn: dict[str, Principal] = {}
         for principal in principals:
             self.add(principal)
 
@@ -90,13 +132,21 @@ class PrincipalIndex:
         self.by_sid[principal.sid] = principal
         self.by_dn[principal.dn.lower()] = principal
         self.by_name[principal.name.lower()] = principal
+        if principal.guid:
+            self.by_guid[principal.guid] = principal
+        if principal.upn:
+            self.by_upn[principal.upn.lower()] = principal
 
     def find(self, identity: str) -> Principal | None:
         kind = identity_kind(identity)
         if kind == "sid":
             return self.by_sid.get(normalize_sid(identity))
+        if kind == "guid":
+            return self.by_guid.get(guid_from_bytes(guid_to_bytes(identity)))
         if kind == "dn":
             return self.by_dn.get(identity.lower())
+        if kind == "upn":
+            return self.by_upn.get(identity.lower())
         name = identity.lower()
         # The exact account name wins; ``name`` then also finds the computer ``name$``.
         return self.by_name.get(name) or (None if name.endswith("$") else self.by_name.get(name + "$"))
@@ -132,10 +182,13 @@ def resolve(
     warn: Callable[[str], None],
     what: str,
     allowed_classes: tuple[str, ...] = ("computer", "group", "user", "msDS-GroupManagedServiceAccount"),
+    action_option: str | None = "lookup_failure_action",
 ) -> list[Principal]:
     """The principals for ``identities``; those not found fail, warn or are skipped as asked.
 
-    ``what`` names the option in messages (``members of WebApp01Hosts``).
+    ``what`` names the option in messages (``members of WebApp01Hosts``); ``action_option`` names the option
+    that chooses ``lookup_failure_action`` for the hint (None: the caller has no such option, as
+    gmsa_delegation's trustee).
     """
     found: list[Principal] = []
     missing: list[str] = []
@@ -154,12 +207,10 @@ def resolve(
     if missing:
         text = f"No user, computer or group found for {', '.join(missing)} (in the {what})."
         if lookup_failure_action == "fail":
-            raise GmsaError(
-                text,
-                hint="Check the names (a computer may be given as NAME or NAME$), DNs and SIDs, or set "
-                "lookup_failure_action to warn or ignore to skip principals that do not exist.",
-                missing_principals=missing,
-            )
+            hint = f"Check each value: {IDENTITY_FORMS} of an existing object."
+            if action_option:
+                hint += f" Or set {action_option} to warn or ignore to skip principals that do not exist."
+            raise GmsaError(text, hint=hint, missing_principals=missing)
         if lookup_failure_action == "warn":
             warn(text + " Skipped.")
     return list({p.sid: p for p in found}.values())

@@ -22,6 +22,7 @@ __all__ = [
     "escape_filter_bytes",
     "guid_from_bytes",
     "guid_to_bytes",
+    "is_guid_string",
     "is_sid_string",
     "normalize_sid",
     "sid_filter_value",
@@ -183,6 +184,15 @@ def guid_to_bytes(guid: str) -> bytes:
     if match is None or guid.startswith("{") != guid.endswith("}"):
         raise ValueError(f"Invalid GUID {guid!r}: expected the form 01234567-89ab-cdef-0123-456789abcdef")
     return uuid.UUID(match[1]).bytes_le
+
+
+def is_guid_string(value: str) -> bool:
+    """Tell whether ``value`` is a GUID string that guid_to_bytes() accepts."""
+    try:
+        guid_to_bytes(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def escape_filter_bytes(data: bytes) -> str:

@@ -78,6 +78,7 @@ options:
       spn:
         description: As O(spn).
         type: dict
+        aliases: [spns]
         suboptions:
           add:
             description: SPNs to add.
@@ -107,6 +108,10 @@ options:
             description: The exact list of allowed principals.
             type: list
             elements: str
+          lookup_failure_action:
+            description: As O(allowed_to_retrieve_password.lookup_failure_action).
+            type: str
+            choices: [fail, warn, ignore]
       kerberos_encryption_types:
         description: As O(kerberos_encryption_types).
         type: dict
@@ -132,6 +137,7 @@ options:
       delegates:
         description: As O(delegates).
         type: dict
+        aliases: [principals_allowed_to_delegate]
         suboptions:
           add:
             description: Principals to allow.
@@ -145,6 +151,10 @@ options:
             description: The exact list of principals.
             type: list
             elements: str
+          lookup_failure_action:
+            description: As O(delegates.lookup_failure_action).
+            type: str
+            choices: [fail, warn, ignore]
       trusted_for_delegation:
         description: As O(trusted_for_delegation).
         type: bool
@@ -188,7 +198,9 @@ options:
         object (duplicate SPNs break Kerberos). In a multi-domain forest, other domains are not searched; the
         domain controller's own uniqueness check still applies.
       - Per account only; not allowed at the top level together with O(accounts).
+      - C(spns) is an alias, as in microsoft.ad's C(service_account).
     type: dict
+    aliases: [spns]
     suboptions:
       add:
         description: SPNs to add; others stay.
@@ -206,12 +218,14 @@ options:
     description:
       - The principals allowed to retrieve the managed password (C(PrincipalsAllowedToRetrieveManagedPassword)), as
         groups (typically the container hosts' group, see M(wincontainers.gmsa.gmsa_host_group)), computers or
-        users, each by name (a computer also as C(NAME$)), DN or SID.
+        users, each as microsoft.ad's modules take them - by C(sAMAccountName) (a computer also without its
+        C($)), DN, SID, C(objectGUID) or user principal name (C(name@suffix)). All principals of a task are
+        found in one search.
       - Stored in C(msDS-GroupMSAMembership) as a security descriptor with one allow ACE per principal. Only those
         ACEs are managed; other ACEs of the descriptor (deny ACEs, ACEs with other rights) are kept, also by
         O(allowed_to_retrieve_password.set).
-      - Principals that do not exist follow O(lookup_failure_action), except in
-        O(allowed_to_retrieve_password.remove).
+      - Principals that do not exist follow O(allowed_to_retrieve_password.lookup_failure_action), else the
+        task's O(lookup_failure_action), except in O(allowed_to_retrieve_password.remove).
       - Left alone on an existing account when omitted; a new account then gets no allowed principal.
     type: dict
     suboptions:
@@ -229,6 +243,13 @@ options:
             O(allowed_to_retrieve_password.remove).
         type: list
         elements: str
+      lookup_failure_action:
+        description:
+          - What to do when a principal of this list does not exist, as in microsoft.ad's C(service_account) -
+            V(fail), V(warn) or V(ignore) (see O(lookup_failure_action)).
+          - Wins over the task's O(lookup_failure_action) for this list; omitted, that one applies.
+        type: str
+        choices: [fail, warn, ignore]
   kerberos_encryption_types:
     description:
       - The Kerberos encryption types the account supports (C(msDS-SupportedEncryptionTypes)).
@@ -262,17 +283,20 @@ options:
     description:
       - The principals whose services may act on behalf of other users when they authenticate to services that run
         as this account (resource-based constrained delegation, C(PrincipalsAllowedToDelegateToAccount)), as
-        microsoft.ad's C(service_account) takes them - computers, gMSAs, users or groups, each by name (a computer
-        also as C(NAME$)), DN or SID.
+        microsoft.ad's C(service_account) takes them - computers, gMSAs, users or groups, each by
+        C(sAMAccountName) (a computer also without its C($)), DN, SID, C(objectGUID) or user principal name.
+      - C(principals_allowed_to_delegate) is an alias, as in microsoft.ad.
       - Stored in C(msDS-AllowedToActOnBehalfOfOtherIdentity) as a security descriptor with one allow ACE per
         principal, as Windows writes it. Only those ACEs are managed; other ACEs are kept.
       - A highly sensitive setting - each principal can impersonate any user to this account's services.
-      - Principals that do not exist follow O(lookup_failure_action), except in O(delegates.remove).
+      - Principals that do not exist follow O(delegates.lookup_failure_action), else the task's
+        O(lookup_failure_action), except in O(delegates.remove).
       - Left alone when omitted. O(delegates.set=[]) leaves no principal allowed.
       - Samba domain controllers refuse changes of this attribute on an existing account over LDAP (they enforce its
         C(systemOnly) flag, Windows DCs do not); there, give O(delegates) when the account is created, or use
         C(samba-tool delegation) on the DC.
     type: dict
+    aliases: [principals_allowed_to_delegate]
     suboptions:
       add:
         description: Principals to allow; others stay.
@@ -286,6 +310,13 @@ options:
         description: The exact list of principals. Cannot be combined with O(delegates.add) or O(delegates.remove).
         type: list
         elements: str
+      lookup_failure_action:
+        description:
+          - What to do when a principal of this list does not exist, as in microsoft.ad's C(service_account) -
+            V(fail), V(warn) or V(ignore) (see O(lookup_failure_action)).
+          - Wins over the task's O(lookup_failure_action) for this list; omitted, that one applies.
+        type: str
+        choices: [fail, warn, ignore]
   trusted_for_delegation:
     description:
       - Whether the account is trusted for unconstrained Kerberos delegation (the C(TRUSTED_FOR_DELEGATION) bit of
@@ -299,6 +330,9 @@ options:
     description:
       - What to do when a principal in O(allowed_to_retrieve_password) or O(delegates) does not exist.
       - V(fail) fails the task before anything changes; V(warn) skips it with a warning; V(ignore) skips it.
+      - A list's own C(lookup_failure_action) (O(allowed_to_retrieve_password.lookup_failure_action),
+        O(delegates.lookup_failure_action)), the place microsoft.ad's C(service_account) takes it, wins for that
+        list.
     type: str
     choices: [fail, warn, ignore]
     default: fail
@@ -313,6 +347,8 @@ attributes:
   idempotent:
     support: full
 seealso:
+  - ref: ansible_collections.wincontainers.gmsa.docsite.migration
+    description: Coming from microsoft.ad - its playbooks here, option by option.
   - module: wincontainers.gmsa.gmsa_host_group
   - module: wincontainers.gmsa.gmsa_account_info
   - module: wincontainers.gmsa.gmsa_kds_root_key
@@ -351,6 +387,17 @@ EXAMPLES = r"""
           set: [aes256]
   register: fleet
 
+- name: As microsoft.ad.service_account takes it - spns, principals by UPN or GUID, the list's own lookup_failure_action
+  wincontainers.gmsa.gmsa_account:
+    name: WebApp03
+    spns:
+      add: [http/webapp03.contoso.com]
+    allowed_to_retrieve_password:
+      add:
+        - ContainerHost05@contoso.com
+        - 8c5d7e1a-2f3b-4c6d-9e0f-1a2b3c4d5e6f
+      lookup_failure_action: warn
+
 - name: Remove an account
   wincontainers.gmsa.gmsa_account:
     name: WebApp02
@@ -374,12 +421,16 @@ distinguished_name:
   type: str
   sample: CN=WebApp01,CN=Managed Service Accounts,DC=contoso,DC=com
 sid:
-  description: The account's SID; a placeholder text in check mode for an account that would be created.
+  description:
+    - The account's SID.
+    - V(null) in check mode for an account that would be created (the domain controller assigns it).
   returned: with O(name) and state present
   type: str
   sample: S-1-5-21-2092021672-4292731899-1378885424-1105
 object_guid:
-  description: The account's C(objectGUID); a placeholder text in check mode for a new account.
+  description:
+    - The account's C(objectGUID).
+    - V(null) in check mode for an account that would be created (the domain controller assigns it).
   returned: with O(name) and state present
   type: str
   sample: 0f6e3c52-8d1a-4b8e-9f0c-3a7d2e5b9c41

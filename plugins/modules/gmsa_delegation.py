@@ -41,8 +41,9 @@ options:
     required: true
   trustee:
     description:
-      - Who gets the rights, a group (recommended) or user, as a name (C(sAMAccountName)), a DN or a SID,
-        resolved as every principal of the collection is.
+      - Who gets the rights, a group (recommended) or user, as a name (C(sAMAccountName)), a DN, a SID, an
+        C(objectGUID) or a user principal name, resolved as every principal of the collection is.
+      - A trustee that does not exist fails the task.
       - With O(state=absent), a SID that no longer resolves is accepted, so rights of a deleted account can be
         cleaned up.
     type: str

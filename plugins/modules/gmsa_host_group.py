@@ -71,6 +71,10 @@ options:
               - Cannot be combined with O(groups[].members.add) or O(groups[].members.remove).
             type: list
             elements: str
+          lookup_failure_action:
+            description: As O(members.lookup_failure_action), for this group's members.
+            type: str
+            choices: [fail, warn, ignore]
       managed_by:
         description: As O(managed_by).
         type: str
@@ -99,10 +103,12 @@ options:
     type: str
   members:
     description:
-      - The group's members, computers (as C(ContainerHost01), C(ContainerHost01$), a DN or a SID), groups and
-        users.
-      - Members that do not exist follow O(lookup_failure_action), except in O(members.remove), where a principal
-        that does not exist is simply not a member.
+      - The group's members, computers, groups and users, each as microsoft.ad's C(group) takes them - by
+        C(sAMAccountName) (a computer as C(ContainerHost01) or C(ContainerHost01$)), DN, SID, C(objectGUID) or
+        user principal name (C(name@suffix)). All of them are found in one search.
+      - Members that do not exist follow O(members.lookup_failure_action), else the task's
+        O(lookup_failure_action), except in O(members.remove), where a principal that does not exist is simply
+        not a member.
     type: dict
     suboptions:
       add:
@@ -119,10 +125,17 @@ options:
           - Cannot be combined with O(members.add) or O(members.remove).
         type: list
         elements: str
+      lookup_failure_action:
+        description:
+          - What to do when a member of this list does not exist, as in microsoft.ad's C(group) - V(fail),
+            V(warn) or V(ignore) (see O(lookup_failure_action)).
+          - Wins over the task's O(lookup_failure_action) for O(members); omitted, that one applies.
+        type: str
+        choices: [fail, warn, ignore]
   managed_by:
     description:
-      - The user or group that manages the group (C(managedBy)), by name (a computer also as C(NAME$)), DN or SID,
-        as microsoft.ad's C(group) takes it. Stored as the manager's DN.
+      - The user or group that manages the group (C(managedBy)), by name (a computer also as C(NAME$)), DN, SID,
+        C(objectGUID) or user principal name, as microsoft.ad's C(group) takes it. Stored as the manager's DN.
       - An empty string removes the manager. Left alone when omitted. A principal that does not exist follows
         O(lookup_failure_action).
     type: str
@@ -131,6 +144,7 @@ options:
       - What to do when a member in O(members.add) or O(members.set), or the O(managed_by) principal, does not
         exist.
       - V(fail) fails the task before anything changes; V(warn) skips it with a warning; V(ignore) skips it.
+      - O(members.lookup_failure_action), the place microsoft.ad's C(group) takes it, wins for the members.
     type: str
     choices: [fail, warn, ignore]
     default: fail
@@ -154,6 +168,8 @@ notes:
   - Group members are read from the C(member) attribute in one search; Active Directory returns at most 1500
     values of it that way, so groups of more than 1500 hosts are not supported.
 seealso:
+  - ref: ansible_collections.wincontainers.gmsa.docsite.migration
+    description: Coming from microsoft.ad - its playbooks here, option by option.
   - module: wincontainers.gmsa.gmsa_account
 author:
   - wincontainers.gmsa developers (@wincontainers)
@@ -214,12 +230,14 @@ distinguished_name:
 sid:
   description:
     - The group's SID.
-    - In check mode, for a group that would be created, a placeholder text.
+    - V(null) in check mode for a group that would be created (the domain controller assigns it).
   returned: with O(name) and state present
   type: str
   sample: S-1-5-21-2092021672-4292731899-1378885424-1104
 object_guid:
-  description: The group's C(objectGUID) (a placeholder in check mode for a new group).
+  description:
+    - The group's C(objectGUID).
+    - V(null) in check mode for a group that would be created (the domain controller assigns it).
   returned: with O(name) and state present
   type: str
   sample: 1f6d5c6e-1b8e-4c3a-9f4e-0a6b2d7c9e11

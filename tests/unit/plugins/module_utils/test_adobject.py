@@ -25,7 +25,6 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject impor
     rdn_of,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._adwrite import (
-    PLACEHOLDER,
     permission_hint,
     plan_diff,
     plan_result,
@@ -139,7 +138,9 @@ def test_a_principal_row_stores_the_dn_clears_with_an_empty_string_and_keeps_a_m
 def test_results_and_diffs_come_from_the_table():
     index = PrincipalIndex([OWNER])
     new = plan(None, tags={"add": ["a"]})
-    assert plan_result(new, index)["sid"] == PLACEHOLDER
+    # The DC assigns SID and GUID on creation: unknown (None) in a plan, never prose or a made-up value.
+    assert plan_result(new, index)["sid"] is None
+    assert plan_result(new, index)["object_guid"] is None
     assert plan_result(new, index)["tags"] == ["a"]
     assert plan_diff(new, index)["before"] == {"state": "absent"}
     changed = plan(thing(), label="Other")

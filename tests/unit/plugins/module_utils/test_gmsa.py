@@ -232,6 +232,48 @@ def test_unknown_principal_fails_or_warns():
     assert "Nobody" in warnings[0]
 
 
+@pytest.mark.parametrize(
+    ("task", "inner", "outcome"), [("fail", "warn", "warn"), ("warn", "fail", "fail"), ("fail", None, "fail")]
+)
+def test_the_lists_own_lookup_failure_action_wins_for_that_list(task, inner, outcome):
+    # microsoft.ad's shape: lookup_failure_action inside the {add, remove, set} mapping.
+    option = {"add": ["Nobody"], "lookup_failure_action": inner}
+    warnings: list[str] = []
+    if outcome == "fail":
+        with pytest.raises(GmsaError, match="No user, computer or group found for Nobody") as failure:
+            _plan(_entry(), task, warnings, allowed_to_retrieve_password=option)
+        assert "allowed_to_retrieve_password.lookup_failure_action" in failure.value.hint
+        return
+    plan = _plan(_entry(), task, warnings, allowed_to_retrieve_password=option, delegates={"add": ["Hosts"]})
+    assert plan.after["allowed_to_retrieve_password"] == [HOSTS.sid]
+    assert plan.after["delegates"] == [HOSTS.sid]
+    assert warnings == [
+        "No user, computer or group found for Nobody (in the allowed_to_retrieve_password of WebApp01). Skipped."
+    ]
+
+
+def test_principals_by_guid_and_upn():
+    admin = Principal(
+        ADMIN.dn, ADMIN.sid, ADMIN.name, "user", "0f6e3c52-8d1a-4b8e-9f0c-3a7d2e5b9c41", "Administrator@contoso.com"
+    )
+    index = PrincipalIndex([HOSTS, admin])
+    entry = _entry()
+    plan = plan_object(
+        GMSA,
+        entry,
+        ObjectRequest(
+            "WebApp01",
+            options={
+                "allowed_to_retrieve_password": {"add": ["{0F6E3C52-8D1A-4B8E-9F0C-3A7D2E5B9C41}"]},
+                "delegates": {"set": ["administrator@CONTOSO.com"]},
+            },
+        ),
+        PlanContext(CONTOSO, index),
+    )
+    assert plan.after["allowed_to_retrieve_password"] == [HOSTS.sid, ADMIN.sid]
+    assert plan.after["delegates"] == [ADMIN.sid]
+
+
 def test_interval_is_create_only():
     with pytest.raises(GmsaError, match="has managed_password_interval_days 30, not 60"):
         _plan(_entry(), managed_password_interval_days=60)

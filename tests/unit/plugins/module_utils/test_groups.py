@@ -140,6 +140,11 @@ def test_members_are_added_and_deleted_never_replaced():
         ("S-1-5-21-1-2-3-1104", "sid"),
         ("CN=Host,CN=Computers,DC=contoso,DC=com", "dn"),
         ("a=b=c", "name"),
+        ("0f6e3c52-8d1a-4b8e-9f0c-3a7d2e5b9c41", "guid"),
+        ("{0F6E3C52-8D1A-4B8E-9F0C-3A7D2E5B9C41}", "guid"),
+        ("{0f6e3c52-8d1a-4b8e-9f0c-3a7d2e5b9c41", "name"),
+        ("host01@contoso.com", "upn"),
+        ("CN=a@b,DC=contoso,DC=com", "dn"),
     ],
 )
 def test_identity_kind(identity, kind):
@@ -153,6 +158,29 @@ def test_one_filter_for_a_whole_list():
     assert "(sAMAccountName=Host02)(sAMAccountName=Host02$)" in text
     assert "(objectSid=\\01\\02" in text
     assert principals_filter([]) is None
+
+
+def test_guids_and_upns_go_in_the_same_filter():
+    text = principals_filter(["0f6e3c52-8d1a-4b8e-9f0c-3a7d2e5b9c41", "Host01@Contoso.com", "Host01"])
+    # objectGUID as AD stores it: the first three fields little-endian (MS-DTYP 2.3.4.2).
+    assert "(objectGUID=\\52\\3c\\6e\\0f\\1a\\8d\\8e\\4b\\9f\\0c\\3a\\7d\\2e\\5b\\9c\\41)" in text
+    assert "(userPrincipalName=Host01@Contoso.com)" in text
+    assert text.count("(|") == 1
+
+
+def test_index_finds_by_guid_and_upn_ignoring_case_and_braces():
+    host = Principal(
+        "CN=Host01,CN=Computers,DC=x",
+        "S-1-5-21-1-2-3-1001",
+        "Host01$",
+        "computer",
+        "0f6e3c52-8d1a-4b8e-9f0c-3a7d2e5b9c41",
+        "host/host01@x",
+    )
+    index = PrincipalIndex([host])
+    assert index.find("{0F6E3C52-8D1A-4B8E-9F0C-3A7D2E5B9C41}") == host
+    assert index.find("HOST/Host01@X") == host
+    assert index.find("someone@x") is None
 
 
 def test_index_finds_computers_by_bare_name():

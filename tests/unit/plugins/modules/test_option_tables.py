@@ -34,6 +34,8 @@ def _check_option(option: str, spec: dict[str, Any], doc: dict[str, Any]) -> Non
     assert doc.get("type", "str") == spec["type"], f"{option}: type"
     assert sorted(doc.get("choices") or []) == sorted(spec.get("choices") or []), f"{option}: choices"
     assert doc.get("elements") == spec.get("elements"), f"{option}: elements"
+    assert sorted(doc.get("aliases") or []) == sorted(spec.get("aliases") or []), f"{option}: aliases"
+    assert doc.get("default") == spec.get("default"), f"{option}: default"
     assert doc.get("description"), f"{option}: no description"
     sub_specs, sub_docs = spec.get("options") or {}, doc.get("suboptions") or {}
     assert set(sub_docs) == set(sub_specs), f"{option}: suboptions"
