@@ -160,12 +160,11 @@ def converge_groups(
     requests: list[ObjectRequest],
     lookup_failure_action: str,
     check_mode: bool,
-    progress: str | None = None,
 ) -> GroupsOutcome:
     """Bring every requested group to its wanted state: one search for all groups, one for every principal
-    they name, one write per group that changes (see the module docstring). ``progress`` names the detail
-    that lists, when a write fails, the groups already written."""
-    outcome = converge(client, HOST_GROUP, requests, lookup_failure_action, check_mode, progress=progress)
+    they name, one write per group that changes (see the module docstring). A write that fails names the groups
+    already written (the engine's ``written``, ``_adwrite.partial_failure``)."""
+    outcome = converge(client, HOST_GROUP, requests, lookup_failure_action, check_mode)
     groups = []
     for plan in outcome.plans:
         result = group_result(plan, outcome.index, outcome.created.get(plan.request.name.lower()))

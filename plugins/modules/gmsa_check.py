@@ -149,7 +149,7 @@ attributes:
 notes:
   - The bind account needs to read the gMSA's C(msDS-GroupMSAMembership), the host's C(tokenGroups) and the
     KDS root keys of the configuration partition. An ordinary domain user can read all of it except the root
-    keys' times (only Domain Admins, Enterprise Admins and SYSTEM can): bound as one, C(kds_root_key) is a
+    keys' times (only Domain Admins, Enterprise Admins and SYSTEM can); bound as one, C(kds_root_key) is a
     warning that says it cannot tell whether a key is usable, not an error. The password proof binds as the host.
   - C(lastLogonTimestamp) is only rewritten every 9 to 14 days, so a membership change after the recorded logon
     is a warning, not an error.

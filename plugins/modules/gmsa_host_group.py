@@ -303,6 +303,25 @@ groups:
       members: [CN=CONTAINERHOST01,CN=Computers,DC=contoso,DC=com]
       members_added: [CN=CONTAINERHOST01,CN=Computers,DC=contoso,DC=com]
       members_removed: []
+written:
+  description:
+    - When the task fails after it wrote some groups (a DC lost midway through O(groups)), the names of the groups
+      it wrote before the failure, in request order; C(changed) is then true.
+  returned: on failure, once the task started writing
+  type: list
+  elements: str
+  sample: [WebApp01Hosts, WebApp02Hosts]
+missing_rights:
+  description:
+    - When the bind account lacks a right a planned write needs, one entry per group and right, found before
+      anything was written (in check mode too).
+    - Each has C(name), C(dn), C(missing), C(right) (the M(wincontainers.gmsa.gmsa_delegation) right that grants
+      it, or None) and C(path) (where to delegate).
+  returned: on failure for lack of rights
+  type: list
+  elements: dict
+  sample: [{name: WebApp01Hosts, dn: "CN=WebApp01Hosts,OU=Apps,DC=contoso,DC=com", missing: [write member],
+            right: manage_group_membership, path: "OU=Apps,DC=contoso,DC=com"}]
 ldap_operations:
   description:
     - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
@@ -371,9 +390,7 @@ def main() -> None:
     single = params["name"] is not None
 
     def work(client):
-        outcome = converge_groups(
-            client, requests, params["lookup_failure_action"], module.check_mode, None if single else "groups_changed"
-        )
+        outcome = converge_groups(client, requests, params["lookup_failure_action"], module.check_mode)
         for warning in outcome.warnings:
             module.warn(warning)
         result = {"changed": outcome.changed}
