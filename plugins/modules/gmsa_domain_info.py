@@ -136,6 +136,15 @@ connection:
           write of the play.
       type: str
       sample: dc1.contoso.com
+    servers_for_run:
+      description:
+        - The O(server) list that keeps the tasks after this one on one DC, the one with every write of the run -
+          C(write_server) first, then the DC that answered, then the other DCs of O(server) (or found through DNS)
+          as the failover; each once.
+        - The collection's playbooks give it as O(server) to every later AD task of the run.
+      type: list
+      elements: str
+      sample: [dc1.contoso.com, dc2.contoso.com]
     skipped_servers:
       description:
         - The DCs tried before the one that answered and passed over, each with the reason (no answer within
@@ -167,6 +176,7 @@ ldap_operations:
 """
 
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import library_versions
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.write_server import servers_for_run
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
 
 
@@ -174,10 +184,12 @@ def main() -> None:
     module = ldap_module({}, supports_check_mode=True)
 
     def work(client):
+        write = client.write_server.name
+        run_servers = servers_for_run(write, client.server_name, client.servers)
         return {
             "changed": False,
             "domain": client.domain.as_dict(),
-            "connection": {**client.describe(), "write_server": client.write_server.name},
+            "connection": {**client.describe(), "write_server": write, "servers_for_run": run_servers},
             "libraries": library_versions(),
         }
 

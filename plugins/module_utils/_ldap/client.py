@@ -69,6 +69,7 @@ class LdapClient:
         self.operations: dict[str, int] = {"search": 0, "add": 0, "modify": 0, "delete": 0}
         self.server_name: str | None = None
         self.discovered_servers: list[str] = []
+        self.servers: list[str] = []  # the DCs to try, in order: the task's server list, or those DNS gave
         self.skipped: list[SkippedServer] = []
         self._conn: Any = None
         self._root_dse: Entry | None = None
@@ -85,6 +86,7 @@ class LdapClient:
     def connect(self) -> LdapClient:
         """Bind to the first DC that answers; raises GmsaError when none does or one refuses the bind."""
         servers, self.discovered_servers = domain_controllers(self.options.server, self.options.connection_timeout)
+        self.servers = list(servers)
         port = self.options.effective_port
         for host in servers:
             try:

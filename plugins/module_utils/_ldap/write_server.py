@@ -77,6 +77,17 @@ def same_host(one: str | None, other: str | None) -> bool:
     return bool(_host_key(one)) and _host_key(one) == _host_key(other)
 
 
+def servers_for_run(write: str | None, reached: str | None, servers: list[str]) -> list[str]:
+    """The ``server`` list that keeps a whole run on one DC: the write DC first (it holds every write of the run,
+    so no later read misses one that has not replicated yet), then the DC that answered, then ``servers`` (the
+    task's list, or the DCs found through DNS) as the failover. Each host once (``same_host``), in that order."""
+    ordered: list[str] = []
+    for host in [write, reached, *servers]:
+        if host and not any(same_host(host, other) for other in ordered):
+            ordered.append(host)
+    return ordered
+
+
 def choose_write_server(facts: WriteServerFacts) -> WriteServer:
     """The DC that creates objects, given the reached DC, the PDC role owner and ``write_server``.
 

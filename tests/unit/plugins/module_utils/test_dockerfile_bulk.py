@@ -130,8 +130,10 @@ def test_a_missing_file_is_fine_only_when_absent() -> None:
     with pytest.raises(
         DockerfileEditError, match=r"^dockerfiles\[1\] \(/gone/Dockerfile\) does not exist; check the paths"
     ):
-        plan_files([request("/a/Dockerfile"), request("/gone/Dockerfile")], {"/real/a/Dockerfile": IIS,
-                                                                            "/real/gone/Dockerfile": None})  # fmt: skip
+        plan_files(
+            [request("/a/Dockerfile"), request("/gone/Dockerfile")],
+            {"/real/a/Dockerfile": IIS, "/real/gone/Dockerfile": None},
+        )
 
 
 def test_an_entry_that_cannot_be_planned_names_itself() -> None:

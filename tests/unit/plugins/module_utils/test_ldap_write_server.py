@@ -15,6 +15,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.write_ser
     choose_write_server,
     replication_behind,
     same_host,
+    servers_for_run,
     unreachable_write_server,
     write_server_from_dns_name,
 )
@@ -116,3 +117,37 @@ def test_write_server_env_fallback() -> None:
     spec = connection_argument_spec()["write_server"]
     assert spec["type"] == "str"
     assert spec["fallback"][1] == ["GMSA_LDAP_WRITE_SERVER"]
+
+
+@pytest.mark.parametrize(
+    ("write", "reached", "servers", "expected"),
+    [
+        # one DC: nothing to reorder
+        ("dc1.contoso.com", "dc1.contoso.com", ["dc1.contoso.com"], ["dc1.contoso.com"]),
+        # reached DC2 (DC1 slow to answer): DC1, the write DC, goes first, DC2 stays as the failover
+        (
+            "dc1.contoso.com",
+            "dc2.contoso.com",
+            ["dc1.contoso.com", "dc2.contoso.com"],
+            ["dc1.contoso.com", "dc2.contoso.com"],
+        ),
+        # names compare as hosts: case and a trailing dot do not make a second entry
+        (
+            "DC1.contoso.com.",
+            "dc2.contoso.com",
+            ["dc2.contoso.com", "dc1.CONTOSO.com"],
+            ["DC1.contoso.com.", "dc2.contoso.com"],
+        ),
+        # the write DC unknown (it could not be read): the DC that answered leads
+        (None, "dc2.contoso.com", ["dc1.contoso.com", "dc2.contoso.com"], ["dc2.contoso.com", "dc1.contoso.com"]),
+        # DCs found through DNS (no server list) after the write DC and the reached one
+        (
+            "dc3.contoso.com",
+            "dc1.contoso.com",
+            ["dc1.contoso.com", "dc2.contoso.com", "dc3.contoso.com"],
+            ["dc3.contoso.com", "dc1.contoso.com", "dc2.contoso.com"],
+        ),
+    ],
+)
+def test_servers_for_run_put_the_write_dc_first_and_keep_the_rest_as_failover(write, reached, servers, expected):
+    assert servers_for_run(write, reached, servers) == expected
