@@ -13,6 +13,7 @@ Kerberos credentials from the ticket cache, from a password, or from a client ke
 
 from __future__ import annotations
 
+import os
 import uuid
 from abc import ABC, abstractmethod
 from typing import Any
@@ -157,6 +158,15 @@ class KeytabCredential(_KerberosCredential):
         return self._principal
 
     def _acquire(self) -> Any:
+        if not os.path.isfile(self.keytab) or not os.access(self.keytab, os.R_OK):
+            # Checked here: MIT Kerberos would only say it found no key for the principal.
+            what = "is not a readable file" if os.path.exists(self.keytab) else "does not exist"
+            raise GmsaError(
+                f"The keytab {self.keytab} {what} on the machine this task runs on.",
+                hint="Give the path of a keytab there (the controller or the execution environment), exported with "
+                "ktpass or samba-tool domain exportkeytab, readable by the user Ansible runs as.",
+                result="kerberos",
+            )
         store = {
             b"client_keytab": self.keytab.encode(),
             b"ccache": f"MEMORY:gmsa_{uuid.uuid4().hex}".encode(),

@@ -85,9 +85,13 @@ def test_kerberos_password_failure_names_the_principal_not_the_password(unreacha
     assert raised.value.details == {"result": "kerberos"}
 
 
-def test_a_missing_keytab(tmp_path: Path, unreachable_kdc: Path) -> None:
-    with pytest.raises(GmsaError, match=r"No Kerberos credentials for host01\$@EXAMPLE\.TEST from the keytab"):
-        KeytabCredential("host01$@EXAMPLE.TEST", str(tmp_path / "missing.keytab")).bind_arguments()
+def test_a_missing_keytab_is_named_before_kerberos_is_asked(tmp_path: Path, unreachable_kdc: Path) -> None:
+    missing = tmp_path / "missing.keytab"
+    with pytest.raises(GmsaError, match=r"The keytab .*missing\.keytab does not exist on the machine") as raised:
+        KeytabCredential("host01$@EXAMPLE.TEST", str(missing)).bind_arguments()
+    assert "exportkeytab" in raised.value.hint
+    with pytest.raises(GmsaError, match=r"The keytab .* is not a readable file"):
+        KeytabCredential("host01$@EXAMPLE.TEST", str(tmp_path)).bind_arguments()
 
 
 @pytest.mark.skipif(shutil.which("ktutil") is None, reason="ktutil (krb5-user) is not installed")
