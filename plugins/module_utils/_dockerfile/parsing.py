@@ -37,6 +37,11 @@ _HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 # Docker's heredoc word: optional fd, <<, optional -, optional quote, a name (Dockerfile reference, "Here-Documents").
 _HEREDOC_RE = re.compile(r"(?:^|\s)\d*<<-?[\"']?[A-Za-z][A-Za-z0-9]*")
 # Parser directives as Docker reads them (Dockerfile reference, "Parser directives").
+# Docker's substitution forms with a modifier (Dockerfile reference, "Environment replacement"): ${var:-word}
+# is var when set and not empty, else word; ${var:+word} is word when var is set and not empty, else nothing.
+# dockerfile-parse (2.0) substitutes neither, so FROM lines that use them are expanded here.
+_MODIFIED_VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):([-+])([^}]*)\}")
+_PLAIN_VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _DIRECTIVE_RE = re.compile(r"^\s*#\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.+?)\s*$")
 _DOCKER_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _LIBRARY_DIRECTIVES = frozenset({"syntax", "escape"})
@@ -124,8 +129,35 @@ def _check_coverage(lines: list[str], instructions: list[Instruction], comment_l
             raise DockerfileEditError(f"line {number + 1}: cannot parse {line.strip()!r}; {hint}.")
 
 
+def _global_args(instructions: list[Instruction]) -> dict[str, str | None]:
+    """The ARGs before the first FROM (the only ones a FROM line sees), name -> default (None: no default)."""
+    found: dict[str, str | None] = {}
+    for item in instructions:
+        if item.keyword == "FROM":
+            break
+        if item.keyword == "ARG":
+            name, eq, value = item.value.strip().partition("=")
+            found[name.strip()] = value.strip().strip("\"'") if eq else None
+    return found
+
+
+def expand_from_image(image: str, args: dict[str, str | None]) -> str:
+    """``image`` of a FROM line with the global ARGs substituted as Docker does, ``${var:-word}`` and
+    ``${var:+word}`` included (an ARG without a default, or not declared, is unset)."""
+
+    def modified(match: re.Match[str]) -> str:
+        value = args.get(match.group(1))
+        if match.group(2) == "-":
+            return value if value else match.group(3)
+        return match.group(3) if value else ""
+
+    expanded = _MODIFIED_VAR_RE.sub(modified, image)
+    return _PLAIN_VAR_RE.sub(lambda m: args.get(m.group(1) or m.group(2)) or "", expanded)
+
+
 def _stages(lines: list[str], instructions: list[Instruction], from_images: list[str]) -> list[Stage]:
     stages: list[Stage] = []
+    args = _global_args(instructions)
     for item in instructions:
         if item.keyword == "FROM":
             image, name = image_from(item.value)
@@ -133,7 +165,9 @@ def _stages(lines: list[str], instructions: list[Instruction], from_images: list
                 raise DockerfileEditError(f"line {item.startline + 1}: cannot read the image of 'FROM {item.value}'.")
             if stages:
                 stages[-1].last_line = item.startline - 1
-            stage = Stage(len(stages), name, image, item.startline, len(lines) - 1, from_image=from_images[len(stages)])
+            # dockerfile-parse's substitution, unless the line uses a form it does not know
+            from_image = expand_from_image(image, args) if _MODIFIED_VAR_RE.search(image) else from_images[len(stages)]
+            stage = Stage(len(stages), name, image, item.startline, len(lines) - 1, from_image=from_image)
             _link(stage, stages)
             stages.append(stage)
         elif not stages:

@@ -20,6 +20,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._dockerfile imp
     stage_state,
     user_instruction,
 )
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._dockerfile.parsing import expand_from_image
 
 IIS = "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"
 ASPNET = "mcr.microsoft.com/dotnet/framework/aspnet:4.8-windowsservercore-ltsc2022"
@@ -244,3 +245,27 @@ def test_managed_user_of_a_parent_stage_is_inherited() -> None:
     edit = plan(parent.after, stage="final", windows_services=["ContosoCache"])
     assert edit.added == [service_instruction("ContosoCache")]
     assert len(edit.warnings) == 1 and "run as 'NT AUTHORITY\\\\NETWORK SERVICE'" in edit.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("arg", "image", "parent", "base"),
+    [
+        ("ARG BASE", "${BASE:-build}", 0, IIS),  # unset: the default word, the build stage
+        ("ARG BASE=", "${BASE:-build}", 0, IIS),  # empty counts as unset for :-
+        (f"ARG BASE={NANO}", "${BASE:-build}", None, NANO),  # set: the ARG's value, an image
+        ("ARG BASE=yes", "${BASE:+build}", 0, IIS),  # set: the word
+        ('ARG BASE="build"', "${BASE}", 0, IIS),  # quotes around a default are not part of it
+    ],
+)
+def test_from_with_docker_substitution_modifiers_links_stages(arg, image, parent, base) -> None:
+    # Dockerfile reference, "Environment replacement": ${var:-word} and ${var:+word} on a FROM line.
+    stages = parse(f"{arg}\nFROM {IIS} AS build\nFROM {image} AS app\nUSER ContainerUser\n").stages
+    assert (stages[1].parent, stages[1].base_image) == (parent, base)
+
+
+def test_expand_from_image_forms() -> None:
+    args = {"REG": "mcr.microsoft.com", "TAG": None}
+    assert expand_from_image("${REG}/windows/nanoserver:${TAG:-ltsc2022}", args) == (
+        "mcr.microsoft.com/windows/nanoserver:ltsc2022"
+    )
+    assert expand_from_image("$REG/x${TAG:+-dev}", args) == "mcr.microsoft.com/x"
