@@ -94,13 +94,23 @@ class NameLookup:
     suffix: str
     entries: tuple[Entry, ...]
 
+    def _by_sam(self) -> dict[str, list[Entry]]:
+        """Lower-case sAMAccountName -> its entries in search order, built once: a bulk task asks for every one of
+        thousands of names, and a scan per name would make it quadratic."""
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {}
+            for e in self.entries:
+                index.setdefault((e.text("sAMAccountName") or "").lower(), []).append(e)
+            object.__setattr__(self, "_index", index)  # a cache on a frozen dataclass: not part of its value
+        return index
+
     def holders(self, name: str) -> list[Entry]:
         """Every entry whose sAMAccountName is ``name + suffix`` or (when searched) ``name``, that first."""
         bare = bare_name(name, self.suffix).lower()
         full = bare + self.suffix.lower()
-        by_full = [e for e in self.entries if (e.text("sAMAccountName") or "").lower() == full]
-        by_bare = [e for e in self.entries if self.suffix and (e.text("sAMAccountName") or "").lower() == bare]
-        return by_full + by_bare
+        index = self._by_sam()
+        return [*index.get(full, []), *(index.get(bare, []) if self.suffix else [])]
 
     def copies(self, name: str) -> list[Entry]:
         """Every object of ``object_class`` that holds ``name``: one, or several after a replication conflict."""
