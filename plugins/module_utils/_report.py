@@ -30,7 +30,11 @@ STATUSES = ("error", "warning", "ok")
 # gmsa_verify_fail_on: the statuses that fail the play (and become JUnit failures).
 FAIL_ON = {"error": ("error",), "warning": ("error", "warning"), "never": ()}
 NOT_RUN_ID = "gmsa_check"
-NOT_RUN_REMEDIATION = "Fix the connection to AD (see gmsa_domain_info), then run verify.yml again."
+# gmsa_check fails as a whole on a connection failure and on a bad option of any one check (its message names it).
+NOT_RUN_REMEDIATION = (
+    "Fix what the message names (the connection to AD: see gmsa_domain_info; or an option of the check it names:"
+    " gmsa_verify_checks or the host's variables), then run verify.yml again."
+)
 
 
 class ReportError(ValueError):

@@ -93,7 +93,10 @@ def test_a_run_that_could_not_check_becomes_one_error(report):
             "id": NOT_RUN_ID,
             "status": "error",
             "message": "Cannot reach any domain controller: dc1.contoso.com:636 refused.",
-            "remediation": "Fix the connection to AD (see gmsa_domain_info), then run verify.yml again.",
+            "remediation": (
+                "Fix what the message names (the connection to AD: see gmsa_domain_info; or an option of the check"
+                " it names: gmsa_verify_checks or the host's variables), then run verify.yml again."
+            ),
         }
     ]
 
