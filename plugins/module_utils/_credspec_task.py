@@ -283,7 +283,8 @@ def _plan_absent(request: SpecRequest, forest: Forest | None) -> Planned:
         filename = default_filename(forest.find(request.domain).identity, request.account)
     else:
         raise GmsaError("The default file name needs the domain's NetBIOS name, but no domain controller was read.")
-    path = files.target_path(request.path, request.dest, filename)
+    # A missing folder holds no spec: nothing to remove (as ansible.builtin.file state=absent), not an error.
+    path = files.target_path(request.path, request.dest, filename, create=True)
     result: dict[str, Any] = {"filename": filename, "security_opt": files.docker_reference(path, filename)}
     actions = [_removal("spec", path)] if path is not None else []
     if request.manifest_path is not None:

@@ -180,7 +180,8 @@ options:
       - V(present) writes the spec to the file when its content differs.
       - V(absent) removes the file, so it needs O(dest) or O(path). With O(path) or O(filename) the module then
         does not connect to AD; without them it reads only the domain's NetBIOS name for the default file name. The
-        accounts are not checked (they may already be gone).
+        accounts are not checked (they may already be gone). A file that is missing, or whose folder is missing, is
+        left so and reported unchanged.
     type: str
     choices: [present, absent]
     default: present

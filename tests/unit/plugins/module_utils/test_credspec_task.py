@@ -129,3 +129,27 @@ def test_removal_by_file_name_needs_no_ad_and_refuses_two_specs_of_one_file(tmp_
     twice = spec_requests(params(dest=str(tmp_path), state="absent", specs=[{"account": "A1", "filename": "a"}] * 2))
     with pytest.raises(CredentialSpecError, match=r"^specs\[1\] \(A1\): file .*a\.json is also the file of specs\[0\]"):
         plan_specs(None, twice)
+
+
+def test_removal_from_a_folder_that_does_not_exist_is_nothing_to_do(tmp_path: Any) -> None:
+    missing = tmp_path / "gone"
+    requests = spec_requests(
+        params(
+            state="absent",
+            specs=[
+                {"account": "A1", "dest": str(missing), "filename": "a"},
+                {"account": "A2", "path": str(missing / "deeper" / "b.json")},
+            ],
+        )
+    )
+
+    planned = plan_specs(None, requests)
+
+    assert [[(f.path, f.text, f.changed) for f in p.files] for p in planned] == [
+        [(str(missing / "a.json"), None, False)],
+        [(str(missing / "deeper" / "b.json"), None, False)],
+    ]
+    (tmp_path / "file").write_text("")
+    in_a_file = spec_requests(params(state="absent", dest=str(tmp_path / "file"), account="A3", filename="c"))
+    with pytest.raises(CredentialSpecError, match="exists and is not a folder"):
+        plan_specs(None, in_a_file)
