@@ -175,6 +175,7 @@ ldap_operations:
   sample: {"search": 4, "add": 0, "modify": 0, "delete": 0}
 """
 
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import library_versions
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.write_server import servers_for_run
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
@@ -185,11 +186,25 @@ def main() -> None:
 
     def work(client):
         write = client.write_server.name
-        run_servers = servers_for_run(write, client.server_name, client.servers)
+        described = client.describe()
+        lead = write
+        if not client.on_write_server:
+            # servers_for_run leads every later task of the run: a write DC that does not answer would cost each
+            # of them connection_timeout, so it is tried once here and, when it fails, goes last instead of first.
+            try:
+                client.use_write_server()
+            except GmsaError:
+                lead = None
+                client.warnings.append(
+                    f"The write DC {client.write_server.label} did not answer ({client.write_failure}); "
+                    f"servers_for_run leads with {client.server_name} instead. Tasks that create objects fail "
+                    "until the write DC is back."
+                )
+        run_servers = servers_for_run(lead, client.server_name, [*client.servers, write] if write else client.servers)
         return {
             "changed": False,
             "domain": client.domain.as_dict(),
-            "connection": {**client.describe(), "write_server": write, "servers_for_run": run_servers},
+            "connection": {**described, "write_server": write, "servers_for_run": run_servers},
             "libraries": library_versions(),
         }
 
