@@ -140,6 +140,8 @@ def partial_failure(error: GmsaError, written: list[ObjectPlan], total: int) -> 
     error.details["changed"] = bool(names)
     if names and total > 1:
         noun = written[0].kind.noun
+        # The message may end with the DC's own text, which has no full stop ("... already exists").
+        error.message = error.message.rstrip() + ("" if error.message.rstrip().endswith((".", "!", "?")) else ".")
         error.message += (
             f" {len(names)} of {total} {noun}(s) were written before this failure ({', '.join(names[:5])}"
             f"{', ...' if len(names) > 5 else ''}; the result's written lists them all)."

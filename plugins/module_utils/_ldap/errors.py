@@ -24,7 +24,8 @@ RESULT_ADVICE = {
     53: "The DC is unwilling to perform this operation; the server message above says why.",
     64: "AD refuses this name; check for forbidden characters.",
     65: "The attributes do not fit the object class; a required attribute may be missing.",
-    68: "An object with this name already exists.",
+    68: "An object with this name already exists in that container, maybe of another class (a gMSA and a group "
+    "of one name in one OU share the common name): choose another name or path.",
 }
 
 # What to do when a Modify DN that keeps the RDN (a move, RFC 4511 4.9) fails; other codes get no hint here.

@@ -8,6 +8,7 @@ not a mocked ldap3: the wire behaviour itself is in the gmsa_account integration
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject impor
     PlanContext,
     plan_object,
 )
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._adwrite import ATTEMPTS, execute
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._adwrite import ATTEMPTS, execute, partial_failure
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import GMSA
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry
@@ -115,3 +116,14 @@ def test_a_bulk_run_that_loses_its_dc_says_what_it_wrote_and_that_it_changed_som
     assert "may or may not have been applied" in error.message
     assert "3 of 5 gMSA(s) were written before this failure (Bulk1, Bulk2, Bulk3" in error.message
     assert "run the task again" in (error.hint or "").lower()
+
+
+def test_a_partial_failure_after_a_server_text_without_full_stop_reads_as_two_sentences() -> None:
+    written = [SimpleNamespace(request=SimpleNamespace(name="BrkG1"), kind=SimpleNamespace(noun="group"))]
+    error = partial_failure(GmsaError("Server says: Entry CN=X already exists"), written, 3)  # type: ignore[arg-type]
+
+    assert error.message == (
+        "Server says: Entry CN=X already exists. 1 of 3 group(s) were written before this failure (BrkG1; the "
+        "result's written lists them all)."
+    )
+    assert error.details["written"] == ["BrkG1"]
