@@ -121,6 +121,8 @@ def main():
         print(json.dumps(managed_password(args[0], user, secret)))
     elif command == "search":
         print(json.dumps(search(*args)))
+    elif command == "count":  # how many entries a search finds (base, filter), as a bare number for shell tests
+        print(len(search(*args)))
     elif command == "dacl":
         print(json.dumps(dacl(args[0])))
     elif command == "usn":
