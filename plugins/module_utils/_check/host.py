@@ -11,8 +11,7 @@ from datetime import datetime, timezone
 
 from .._gmsa import UF_ACCOUNTDISABLE
 from .._kds import filetime_to_datetime
-from .._ldap import Entry, LdapClient, escape_filter
-from .._ldap.libraries import parse_dn
+from .._ldap import Entry, LdapClient, dn_key, escape_filter
 from .._lookup import NameLookup, bare_name, has_class, seeing_own_writes
 from .._sid import normalize_sid, sid_filter_value, sid_from_bytes
 from .findings import ERROR, Finding, ok
@@ -97,14 +96,6 @@ def host_identity_kind(host: str) -> str:
     return "dns" if "." in host else "name"
 
 
-def _dn_key(dn: str) -> tuple[tuple[str, str], ...] | str:
-    """A DN compared as AD compares it: attribute types and values case-insensitively, spacing ignored."""
-    try:
-        return tuple((attr.lower(), value.lower()) for attr, value, _sep in parse_dn(dn, strip=True))
-    except Exception:  # ldap3 raises several types for malformed DNs; such a DN matches nothing
-        return dn.lower()
-
-
 def host_clause(host: str) -> str:
     """The filter clause that finds the computer account ``host`` names (its DN, DNS name or name)."""
     kind = host_identity_kind(host)
@@ -122,8 +113,8 @@ def match_host(host: str, entries: Sequence[Entry]) -> Entry | None:
     or the computer whose sAMAccountName is ``NAME$``."""
     kind = host_identity_kind(host)
     if kind == "dn":
-        key = _dn_key(host)
-        return next((e for e in entries if _dn_key(e.dn) == key), None)
+        key = dn_key(host)
+        return next((e for e in entries if dn_key(e.dn) == key), None)
     if kind == "name":
         return NameLookup("computer", "$", tuple(entries)).entry(host)
     computers = [e for e in entries if has_class(e, "computer")]

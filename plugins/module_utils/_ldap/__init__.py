@@ -48,7 +48,7 @@ from .libraries import (
     library_versions,
     missing_libraries,
 )
-from .names import dn_is_valid, dn_to_dns_name, escape_dn_value, escape_filter, normalize_dn, parent_dn, rdn_of
+from .names import dn_is_valid, dn_key, dn_to_dns_name, escape_dn_value, escape_filter, normalize_dn, parent_dn, rdn_of
 from .options import (
     AUTH_PROTOCOLS,
     CERT_VALIDATION,
@@ -96,6 +96,7 @@ __all__ = [
     "default_kerberos_realm",
     "discover_servers",
     "dn_is_valid",
+    "dn_key",
     "dn_to_dns_name",
     "normalize_dn",
     "dns",

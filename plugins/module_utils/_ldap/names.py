@@ -62,6 +62,73 @@ def normalize_dn(dn: str) -> str:
     return normalized
 
 
+# A value's escape as RFC 4514 2.4 writes one byte of its UTF-8 form: a backslash and two hex digits.
+_HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
+# What dn_key escapes again in a value, so that a key is one string per DN.
+_KEY_SPECIALS = re.compile(r"[\\,+]")
+# What makes a DN's key more than its lower case: an escape, or a space around a separator or at either end.
+_KEY_NEEDS_PARSE = re.compile(r"\\| [,+=]|[,+=] |^ | $")
+
+
+def _unescaped_value(value: str) -> str:
+    """An RDN value as the characters it stands for: ``\\c`` is ``c``, a run of ``\\XX`` pairs is the UTF-8 text
+    those bytes encode (RFC 4514 2.4), and spaces not escaped at either end are dropped (as ``normalize_dn``)."""
+    chars: list[tuple[str, bool]] = []  # (character, escaped)
+    pending = bytearray()  # \XX bytes waiting to be decoded as one UTF-8 sequence
+    i = 0
+    while i < len(value):
+        if value[i] == "\\" and _HEX_PAIR.fullmatch(value, i + 1, i + 3):
+            pending.append(int(value[i + 1 : i + 3], 16))
+            i += 3
+            continue
+        if pending:
+            chars.extend((c, True) for c in pending.decode("utf-8", "surrogateescape"))
+            pending.clear()
+        escaped = value[i] == "\\" and i + 1 < len(value)
+        chars.append((value[i + 1], True) if escaped else (value[i], False))
+        i += 2 if escaped else 1
+    chars.extend((c, True) for c in pending.decode("utf-8", "surrogateescape"))
+    start, end = 0, len(chars)
+    while start < end and chars[start] == (" ", False):
+        start += 1
+    while end > start and chars[end - 1] == (" ", False):
+        end -= 1
+    return "".join(c for c, _escaped in chars[start:end])
+
+
+def _ava_key(text: str) -> str:
+    """``attr=value`` as it stands in a :func:`dn_key`: both lower-cased, the value unescaped and escaped again."""
+    attr, _eq, value = text.partition("=")
+    plain = _unescaped_value(value) if "\\" in value else value.strip(" ")
+    return attr.strip().lower() + "=" + _KEY_SPECIALS.sub(lambda m: "\\" + m.group(), plain.lower())
+
+
+def dn_key(dn: str | None) -> str:
+    """The form in which two DNs are compared: equal keys, the same name. The one DN comparison of the collection:
+    use it wherever a DN is matched or indexed, typed by a user or read from AD.
+
+    ``CN=Web01, OU=Hosts,DC=Contoso,DC=com``, ``cn=web01,ou=hosts,dc=contoso,dc=com`` and
+    ``CN=Web01,OU=Hosts,DC=contoso,DC=com`` have one key. The rules it follows:
+
+    * escapes (RFC 4514 2.4): ``\\,``, ``\\2C`` and ``\\2c`` are one comma, ``\\C3\\A9`` is ``é``; the key escapes
+      ``\\``, ``,`` and ``+`` again (``\\,``), so a value's comma never reads as a separator;
+    * spaces around ``,``, ``+`` and ``=`` are not part of the name (RFC 1779, which AD accepts; as
+      ``normalize_dn``), an escaped space at either end of a value is;
+    * case: attribute types are case-insensitive (RFC 4512 2.5), and AD compares the values of its naming
+      attributes (``cn``, ``ou``, ``dc``: String(Unicode), syntax 2.5.5.12, MS-ADTS 3.1.1.2.2.2)
+      case-insensitively, so both are lower-cased.
+
+    Not followed: attribute types given by OID (``2.5.4.3=`` for ``CN=``), ``#`` BER values, and the order of the
+    AVAs of a multi-valued RDN (AD names have one AVA per RDN). It never raises: a malformed DN gets a key too,
+    which names nothing AD returns (``dn_is_valid`` tells whether a DN is well formed). None and "" give "".
+    """
+    if not dn:
+        return ""
+    if not _KEY_NEEDS_PARSE.search(dn):  # a DN as AD returns it, mostly: its key is its lower case
+        return dn.lower()
+    return "".join(_ava_key(text) + sep for text, sep in _components(dn))
+
+
 def dn_is_valid(dn: str) -> bool:
     """Whether ``dn`` is a DN (RFC 4514, with the spaces around separators that ``normalize_dn`` removes)."""
     try:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .._errors import GmsaError
-from .names import parent_dn
+from .names import dn_key, parent_dn
 
 PDC_EMULATOR = "the PDC emulator"
 WRITE_SERVER_OPTION = "write_server"
@@ -68,10 +68,6 @@ def _host_key(name: str | None) -> str:
     return (name or "").strip().rstrip(".").lower()
 
 
-def _dn_key(dn: str | None) -> str:
-    return ",".join(part.strip() for part in (dn or "").lower().split(","))
-
-
 def same_host(one: str | None, other: str | None) -> bool:
     """Whether two DNS host names name the same host (case-insensitive, a trailing dot ignored)."""
     return bool(_host_key(one)) and _host_key(one) == _host_key(other)
@@ -105,7 +101,7 @@ def choose_write_server(facts: WriteServerFacts) -> WriteServer:
         return WriteServer(requested, WRITE_SERVER_OPTION, reached)
     if not facts.role_owner_ntds_dn:
         return WriteServer(facts.reached, "the DC reached (fSMORoleOwner could not be read)", True)
-    if facts.reached_ntds_dn and _dn_key(facts.reached_ntds_dn) == _dn_key(facts.role_owner_ntds_dn):
+    if facts.reached_ntds_dn and dn_key(facts.reached_ntds_dn) == dn_key(facts.role_owner_ntds_dn):
         return WriteServer(facts.reached, PDC_EMULATOR, True)
     return WriteServer(None, PDC_EMULATOR, False, server_dn=parent_dn(facts.role_owner_ntds_dn))
 
