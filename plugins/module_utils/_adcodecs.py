@@ -19,6 +19,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ._ldap import dn_key
 from ._sd import allowed_sids, set_allowed_sids
 
 
@@ -105,8 +106,13 @@ def same_text(a: str | None, b: str | None) -> bool:
 
 
 def same_text_ci(a: str | None, b: str | None) -> bool:
-    """As same_text, ignoring case (DNS names, DNs)."""
+    """As same_text, ignoring case (DNS names)."""
     return (a or "").lower() == (b or "").lower()
+
+
+def same_dn(a: str | None, b: str | None) -> bool:
+    """The same DN (``dn_key``: case, escapes and spaces around separators ignored), None and "" being the same."""
+    return dn_key(a) == dn_key(b)
 
 
 def same_set(a: list[Any] | None, b: list[Any] | None) -> bool:

@@ -20,7 +20,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ._adcodecs import TEXT, Codec, same_text_ci
+from ._adcodecs import TEXT, Codec, same_dn
 from ._errors import GmsaError, ValidationError
 from ._ldap import Entry, dn_is_valid, escape_dn_value, normalize_dn, parent_dn, rdn_of
 from ._listopts import apply_list_option, is_given, list_changes, lookup_failure_action
@@ -194,7 +194,7 @@ PATH_ROW = Row(
     "",
     {"type": "str"},
     TEXT,
-    same=same_text_ci,
+    same=same_dn,
     default=lambda new: new.container,
     write=MOVE,
     normalize=normalize_dn,

@@ -24,7 +24,7 @@ from typing import Any
 
 from ._credspec import CredentialSpecError, DomainIdentity, account_name, domain_scope
 from ._errors import GmsaError
-from ._ldap import LdapClient
+from ._ldap import LdapClient, dn_key
 from ._lookup import NameLookup, find_by_sam_account_name
 from ._sid import guid_from_bytes, sid_from_bytes
 
@@ -155,7 +155,7 @@ class Forest:
         domains = []
         for ref in refs:
             dn, parts = parse_extended_dn(ref.text("nCName") or "")
-            if dn.lower() == info.domain_dn.lower():
+            if dn_key(dn) == dn_key(info.domain_dn):
                 domains.append(self.own)
                 continue
             sid, guid = parts.get("sid"), parts.get("guid")
@@ -260,20 +260,20 @@ def read_spec_sources(
     for spec in specs:
         primary = forest.find(spec.domain)
         name = account_name(spec.account)
-        groups.setdefault(primary.dn.lower(), (primary, []))[1].append(name)
+        groups.setdefault(dn_key(primary.dn), (primary, []))[1].append(name)
         additional = []
         for request in spec.additional_accounts:
             target = primary if request.domain is None else forest.find(request.domain)
-            groups.setdefault(target.dn.lower(), (target, []))[1].append(request.name)
-            additional.append((request.name, target.identity.dns_name, target.dn.lower()))
+            groups.setdefault(dn_key(target.dn), (target, []))[1].append(request.name)
+            additional.append((request.name, target.identity.dns_name, dn_key(target.dn)))
         planned.append((primary, name, additional))
-    own_dn = client.domain.domain_dn.lower()
+    own_dn = dn_key(client.domain.domain_dn)
     found = {key: find_gmsas(client, target, names, own=key == own_dn) for key, (target, names) in groups.items()}
     return [
         SpecSource(
             primary.identity,
             tuple((extra, scope) for extra, scope, _key in additional),
-            (found[primary.dn.lower()][name], *(found[key][extra] for extra, _scope, key in additional)),
+            (found[dn_key(primary.dn)][name], *(found[key][extra] for extra, _scope, key in additional)),
         )
         for primary, name, additional in planned
     ]

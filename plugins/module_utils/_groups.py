@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ._adcodecs import TEXT, TEXTS, Codec, same_set_by, same_text, same_text_ci
+from ._adcodecs import TEXT, TEXTS, Codec, same_dn, same_set_by, same_text
 from ._adobject import ADD_DELETE, PATH_ROW, ObjectKind, ObjectPlan, ObjectRequest, Principals, Row
 from ._adwrite import converge, plan_diff, plan_result
 from ._ldap import WKGUID_USERS, Entry
@@ -93,9 +93,7 @@ ROWS: tuple[Row, ...] = (
         write=ADD_DELETE,
         present=_sorted_dns,
     ),
-    Row(
-        "managed_by", "managedBy", {"type": "str"}, TEXT, same=same_text_ci, principals=Principals("dn", MEMBER_CLASSES)
-    ),
+    Row("managed_by", "managedBy", {"type": "str"}, TEXT, same=same_dn, principals=Principals("dn", MEMBER_CLASSES)),
 )
 
 HOST_GROUP = ObjectKind(

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ._errors import GmsaError
-from ._ldap import Entry, escape_filter, rdn_of
+from ._ldap import Entry, dn_key, escape_filter, rdn_of
 from ._ldap.write_server import replication_behind, write_server_not_checked
 from ._sid import guid_from_bytes, sid_from_bytes
 
@@ -219,7 +219,7 @@ def find_by_sam_account_name(
     def search() -> NameLookup:
         return NameLookup(object_class, suffix, tuple(client.search(base or domain_dn, ldap_filter, wanted)))
 
-    if wildcards or listed is None or (base and base.lower() != domain_dn.lower()):
+    if wildcards or listed is None or (base and dn_key(base) != dn_key(domain_dn)):
         # Patterns have nothing to miss, and another domain's objects are never on this domain's write DC (a
         # base under the domain head is a container: its objects are looked up where the caller reads them).
         return search()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ._errors import GmsaError
-from ._ldap import Entry, dn_is_valid, escape_filter
+from ._ldap import Entry, dn_is_valid, dn_key, escape_filter
 from ._lookup import seeing_own_writes
 from ._sid import (
     escape_filter_bytes,
@@ -130,7 +130,7 @@ class PrincipalIndex:
 
     def add(self, principal: Principal) -> None:
         self.by_sid[principal.sid] = principal
-        self.by_dn[principal.dn.lower()] = principal
+        self.by_dn[dn_key(principal.dn)] = principal
         self.by_name[principal.name.lower()] = principal
         if principal.guid:
             self.by_guid[principal.guid] = principal
@@ -144,7 +144,7 @@ class PrincipalIndex:
         if kind == "guid":
             return self.by_guid.get(guid_from_bytes(guid_to_bytes(identity)))
         if kind == "dn":
-            return self.by_dn.get(identity.lower())
+            return self.by_dn.get(dn_key(identity))
         if kind == "upn":
             return self.by_upn.get(identity.lower())
         name = identity.lower()

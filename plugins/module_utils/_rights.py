@@ -27,7 +27,7 @@ from typing import Any
 from ._adobject import ADD, MODIFY, MOVE, ObjectPlan
 from ._delegation import grant_hint, right_to_create, right_to_write
 from ._errors import GmsaError
-from ._ldap import Entry, parent_dn
+from ._ldap import Entry, dn_key, parent_dn
 
 ALLOWED_ATTRIBUTES = "allowedAttributesEffective"
 ALLOWED_CHILD_CLASSES = "allowedChildClassesEffective"
@@ -135,7 +135,7 @@ def _merged(missing: list[MissingRight]) -> list[MissingRight]:
     """One entry per object and right (a plan with intermediate steps asks for the same attribute twice)."""
     merged: dict[tuple[str, str | None, str], MissingRight] = {}
     for item in missing:
-        key = (item.dn.lower(), item.right, item.path.lower())
+        key = (dn_key(item.dn), item.right, dn_key(item.path))
         known = merged.get(key)
         what = tuple(dict.fromkeys((*known.what, *item.what))) if known else item.what
         merged[key] = replace(item, what=what)

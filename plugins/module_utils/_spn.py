@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._errors import GmsaError
-from ._ldap import escape_filter
+from ._ldap import dn_key, escape_filter
 
 
 def required_spns(name: str, dns_hostname: str | None) -> list[str]:
@@ -70,9 +70,9 @@ def find_spn_holders(client: Any, spns: Iterable[str]) -> dict[str, list[SpnHold
     seen: set[str] = set()
     for base in spn_search_bases(client.domain.forest_root_dn, client.domain.domain_dn):
         for entry in client.search(base, f"(|{clauses})", ["servicePrincipalName", "sAMAccountName"]):
-            if entry.dn.lower() in seen:
+            if dn_key(entry.dn) in seen:
                 continue
-            seen.add(entry.dn.lower())
+            seen.add(dn_key(entry.dn))
             for spn in entry.texts("servicePrincipalName"):
                 if spn.lower() in wanted:
                     holders.setdefault(spn.lower(), []).append(SpnHolder(spn, entry.dn, entry.text("sAMAccountName")))
@@ -103,7 +103,7 @@ def duplicate_spn_error(claims: Mapping[str, SpnClaim], holders: Mapping[str, li
     """
     for key, claim in claims.items():
         for holder in holders.get(key, []):
-            if claim.dn is not None and holder.dn.lower() == claim.dn.lower():
+            if claim.dn is not None and dn_key(holder.dn) == dn_key(claim.dn):
                 continue
             if claim.dn is None and (holder.sam_account_name or "").rstrip("$").lower() == claim.owner.lower():
                 continue

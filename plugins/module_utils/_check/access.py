@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .._kds import iso
+from .._ldap import dn_key
 from .._sd import (
     ACCESS_ALLOWED_ACE_TYPE,
     ACCESS_ALLOWED_OBJECT_ACE_TYPE,
@@ -80,18 +81,18 @@ def evaluate_membership_access(membership: bytes | None, token_sids: Iterable[st
 
 def membership_path(host: HostFacts, target_sid: str, groups: Mapping[str, GroupFacts]) -> list[GroupFacts] | None:
     """The shortest chain of groups by which the host is a member of ``target_sid`` (memberOf links), or None."""
-    by_dn = {g.dn.lower(): g for g in groups.values()}
+    by_dn = {dn_key(g.dn): g for g in groups.values()}
     queue: list[tuple[list[GroupFacts], tuple[str, ...]]] = [([], host.member_of)]
     seen: set[str] = set()
     while queue:
         path, parents = queue.pop(0)
         for dn in parents:
-            group = by_dn.get(dn.lower())
-            if group is None or group.dn.lower() in seen:
+            group = by_dn.get(dn_key(dn))
+            if group is None or dn_key(group.dn) in seen:
                 continue
             if group.sid == target_sid:
                 return [*path, group]
-            seen.add(group.dn.lower())
+            seen.add(dn_key(group.dn))
             queue.append(([*path, group], group.member_of))
     return None
 

@@ -15,7 +15,7 @@ from .. import _rules as rules
 from .._credspec import CredentialSpecError, DomainIdentity, parse_credential_spec
 from .._credspec_ad import Forest, ForestDomain, find_gmsas
 from .._errors import ValidationError
-from .._ldap import LdapClient
+from .._ldap import LdapClient, dn_key
 from .._rules import gmsa_name as gmsa_name_rule
 from .findings import ERROR, Finding, ok
 
@@ -209,7 +209,7 @@ def read_spec_account_problems(
     the domain its Scope names (None: it is). Each account is looked up once, with one search per domain for
     all of them (plus a search of the forest's crossRefs when a Scope names another domain)."""
     forest = Forest(client)
-    own_dn = client.domain.domain_dn.lower()
+    own_dn = dn_key(client.domain.domain_dn)
     problems: dict[SpecAccountKey, str | None] = {}
     waiting: dict[str, tuple[ForestDomain, dict[SpecAccountKey, str]]] = {}
     for spec in specs:
@@ -227,7 +227,7 @@ def read_spec_account_problems(
             except CredentialSpecError as exc:
                 problems[key] = exc.message.rstrip(".")
                 continue
-            waiting.setdefault(domain.dn.lower(), (domain, {}))[1][key] = checked
+            waiting.setdefault(dn_key(domain.dn), (domain, {}))[1][key] = checked
     for dn, (domain, names) in waiting.items():
         found = _account_problems(client, domain, list(dict.fromkeys(names.values())), own=dn == own_dn)
         problems.update({key: found[checked] for key, checked in names.items()})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .._adwrite import find
 from .._gmsa import GMSA, UF_ACCOUNTDISABLE
 from .._kds import managed_password_key_id
-from .._ldap import Entry, LdapClient
+from .._ldap import Entry, LdapClient, dn_key
 from .._lookup import CONFLICT_ATTRIBUTES, NameConflict, is_conflict_copy
 from .._sid import sid_from_bytes
 from .._spn import SpnHolder, find_spn_holders, required_spns
@@ -171,7 +171,7 @@ def spn_holders_of(gmsa: GmsaFacts, holders: Mapping[str, Sequence[SpnHolder]]) 
     hold one of the gMSA's SPNs."""
     own = {spn.lower() for spn in gmsa.spns}
     others = {
-        spn: [h.dn for h in found if h.dn.lower() != gmsa.dn.lower()] for spn, found in holders.items() if spn in own
+        spn: [h.dn for h in found if dn_key(h.dn) != dn_key(gmsa.dn)] for spn, found in holders.items() if spn in own
     }
     return {spn: dns for spn, dns in others.items() if dns}
 

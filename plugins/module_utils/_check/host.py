@@ -81,7 +81,7 @@ class GroupFacts:
 
     def membership_time(self, member_dn: str) -> tuple[datetime | None, bool]:
         """When ``member_dn`` joined (exact, from value metadata) or the group last changed (an upper bound)."""
-        exact = self.member_added.get(member_dn.lower())
+        exact = self.member_added.get(dn_key(member_dn))
         return (exact, True) if exact else (self.changed, False)
 
 
@@ -168,9 +168,9 @@ def read_hosts(client: LdapClient, hosts: Iterable[str]) -> dict[str, HostFacts 
         if entry is None or entry.first("objectSid") is None:
             facts[host] = None
             continue
-        if entry.dn.lower() not in tokens:
-            tokens[entry.dn.lower()] = client.read(entry.dn, ["tokenGroups"])
-        facts[host] = host_facts(host, entry, tokens[entry.dn.lower()])
+        if dn_key(entry.dn) not in tokens:
+            tokens[dn_key(entry.dn)] = client.read(entry.dn, ["tokenGroups"])
+        facts[host] = host_facts(host, entry, tokens[dn_key(entry.dn)])
     return facts
 
 
@@ -183,7 +183,7 @@ _VALUE_METADATA = re.compile(r"<DS_REPL_VALUE_META_DATA>(.*?)</DS_REPL_VALUE_MET
 
 
 def parse_value_metadata(values: Iterable[str]) -> dict[str, datetime]:
-    """Member DN (lower case) -> when the link was last written, from AD's XML ``msDS-ReplValueMetaData``.
+    """Member DN (its dn_key) -> when the link was last written, from AD's XML ``msDS-ReplValueMetaData``.
 
     Only present member links count (``ftimeDeleted`` still at 1601); Samba does not return the attribute.
     """
@@ -200,7 +200,7 @@ def parse_value_metadata(values: Iterable[str]) -> dict[str, datetime]:
                 when = datetime.strptime(stamp or "", "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
             except ValueError:
                 continue
-            added[fields.get("pszObjectDn", "").lower()] = when
+            added[dn_key(fields.get("pszObjectDn"))] = when
     return added
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .._kds import RootKey, read_root_keys, unreadable_root_key_ids
-from .._ldap import LdapClient
+from .._ldap import LdapClient, dn_key
 from .._spn import find_spn_holders
 from .access import evaluate_membership_access
 from .credspec import SpecAccount, SpecAccountKey, read_spec_account_problems, spec_account_key, spec_accounts
@@ -122,7 +122,7 @@ class LdapCheckReader:
         self._gmsas.update(read_gmsas(client, [n for n in reads.names if n.lower() not in self._gmsas]))
         usable = [g for g in self._gmsas.values() if g is not None and g.is_gmsa]
         holders = find_spn_holders(client, [spn for gmsa in usable for spn in gmsa.spns])
-        self._spn_holders.update({gmsa.dn.lower(): spn_holders_of(gmsa, holders) for gmsa in usable})
+        self._spn_holders.update({dn_key(gmsa.dn): spn_holders_of(gmsa, holders) for gmsa in usable})
         self._hosts.update(read_hosts(client, [h for h in reads.hosts if h not in self._hosts]))
         sids: list[str] = []
         for name, host in reads.pairs:
@@ -153,9 +153,9 @@ class LdapCheckReader:
         return self._gmsas[name.lower()]
 
     def spn_holders(self, gmsa: GmsaFacts) -> dict[str, list[str]]:
-        if gmsa.dn.lower() not in self._spn_holders:
-            self._spn_holders[gmsa.dn.lower()] = read_spn_holders(self.client, gmsa)
-        return self._spn_holders[gmsa.dn.lower()]
+        if dn_key(gmsa.dn) not in self._spn_holders:
+            self._spn_holders[dn_key(gmsa.dn)] = read_spn_holders(self.client, gmsa)
+        return self._spn_holders[dn_key(gmsa.dn)]
 
     def host(self, name: str) -> HostFacts | None:
         if name not in self._hosts:

@@ -13,7 +13,7 @@ from .._errors import GmsaError
 from .._sid import guid_from_bytes, sid_from_bytes
 from .entry import Entry
 from .errors import RESULT_ADVICE
-from .names import dn_to_dns_name, escape_filter
+from .names import dn_key, dn_to_dns_name, escape_filter
 
 # Well-known object GUIDs of the domain's default containers (MS-ADTS 6.1.1.4, wellKnownObjects and
 # otherWellKnownObjects of the domain NC head).
@@ -129,9 +129,9 @@ def read_domain(reader: DirectoryReader, root_dse: Entry, server: str | None) ->
         ["nCName", "nETBIOSName", "dnsRoot"],
         scope="one",
     )
-    by_nc = {(r.text("nCName") or "").lower(): r for r in refs}
-    domain_ref = by_nc.get(domain_dn.lower())
-    forest_ref = by_nc.get(forest_dn.lower())
+    by_nc = {dn_key(r.text("nCName")): r for r in refs}
+    domain_ref = by_nc.get(dn_key(domain_dn))
+    forest_ref = by_nc.get(dn_key(forest_dn))
     well_known = parse_well_known(head.values("wellKnownObjects") + head.values("otherWellKnownObjects"))
     return DomainInfo(
         dns_name=(domain_ref.text("dnsRoot") if domain_ref else None) or dn_to_dns_name(domain_dn),

@@ -16,6 +16,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._adcodecs impor
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import (
     ADD_DELETE,
+    PATH_ROW,
     ObjectKind,
     ObjectRequest,
     PlanContext,
@@ -189,3 +190,9 @@ def test_a_systemonly_refusal_says_to_give_the_value_on_creation():
 )
 def test_rdn_of(dn, rdn):
     assert rdn_of(dn) == rdn
+
+
+def test_a_path_spelled_otherwise_is_the_same_container():
+    # AD returns OU=Doe\, John; a user may type the comma as \2C, in another case or with spaces: no move
+    assert PATH_ROW.same("OU=Doe\\, John,DC=x", "ou=doe\\2C John, DC=X")
+    assert not PATH_ROW.same("OU=Doe\\, John,DC=x", "OU=Doe,OU=John,DC=x")
