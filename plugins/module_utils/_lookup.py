@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 from ._errors import GmsaError
@@ -94,22 +95,22 @@ class NameLookup:
     suffix: str
     entries: tuple[Entry, ...]
 
+    @cached_property
     def _by_sam(self) -> dict[str, list[Entry]]:
         """Lower-case sAMAccountName -> its entries in search order, built once: a bulk task asks for every one of
-        thousands of names, and a scan per name would make it quadratic."""
-        index = self.__dict__.get("_index")
-        if index is None:
-            index = {}
-            for e in self.entries:
-                index.setdefault((e.text("sAMAccountName") or "").lower(), []).append(e)
-            object.__setattr__(self, "_index", index)  # a cache on a frozen dataclass: not part of its value
+        thousands of names, and a scan per name would make it quadratic. (cached_property stores it in the
+        instance's ``__dict__`` without ``__setattr__``, so a frozen dataclass without slots may cache; it is not a
+        field, so not part of the value: equality ignores it.)"""
+        index: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            index.setdefault((e.text("sAMAccountName") or "").lower(), []).append(e)
         return index
 
     def holders(self, name: str) -> list[Entry]:
         """Every entry whose sAMAccountName is ``name + suffix`` or (when searched) ``name``, that first."""
         bare = bare_name(name, self.suffix).lower()
         full = bare + self.suffix.lower()
-        index = self._by_sam()
+        index = self._by_sam
         return [*index.get(full, []), *(index.get(bare, []) if self.suffix else [])]
 
     def copies(self, name: str) -> list[Entry]:

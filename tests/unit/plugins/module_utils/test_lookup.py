@@ -284,3 +284,10 @@ def test_two_unmarked_copies_leave_the_choice_to_the_user():
     )
     assert conflict.keep is None and conflict.delete == []
     assert "Decide which copy to keep" in conflict.remediation()
+
+
+def test_the_name_index_is_built_once_and_is_no_part_of_the_value():
+    found = NameLookup(GMSA, "$", (WEB,))
+    assert found.entry("webapp01$") == WEB
+    assert found._by_sam is found._by_sam  # cached on the frozen instance, not rebuilt per name
+    assert found == NameLookup(GMSA, "$", (WEB,))  # equality still from the fields alone
