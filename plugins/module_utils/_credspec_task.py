@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _credspec_files as files
+from ._bulk import entry_over_defaults
 from ._credspec import (
     CredentialSpecError,
     account_name,
@@ -102,10 +103,7 @@ def _entries(params: Mapping[str, Any]) -> tuple[list[Mapping[str, Any]], bool]:
 def _merged(entry: Mapping[str, Any], params: Mapping[str, Any], bulk: bool) -> dict[str, Any]:
     """An entry's options over the task's. In the bulk form an entry's own ``path`` replaces a shared ``dest``,
     and a shared ``kubernetes_dest`` only applies to entries that name a Kubernetes resource."""
-    values = {}
-    for option in SPEC_OPTIONS:
-        value = entry.get(option)
-        values[option] = params.get(option) if value is None else value
+    values = entry_over_defaults(entry, params, SPEC_OPTIONS)
     if not bulk:
         return values
     if entry.get("path") is not None:

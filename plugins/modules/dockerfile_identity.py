@@ -269,6 +269,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._bulk import entry_over_defaults
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._dockerfile import (
     DOCKERFILE_PARSE_IMPORT_ERROR,
     HAS_DOCKERFILE_PARSE,
@@ -312,7 +313,7 @@ def file_requests(params: dict) -> list[FileRequest]:
     """One request per dockerfiles entry; options an entry omits come from the top level."""
     requests = []
     for entry in params["dockerfiles"]:
-        values = {name: params[name] if entry.get(name) is None else entry[name] for name in FILE_OPTIONS}
+        values = entry_over_defaults(entry, params, FILE_OPTIONS)
         values.pop("backup")
         requests.append(FileRequest(path=entry["path"], real_path=os.path.realpath(entry["path"]), **values))
     return requests
@@ -400,7 +401,7 @@ def run_many(module: AnsibleModule) -> None:
     if bulk.changed and not module.check_mode:
         backup = {}
         for entry, request in zip(module.params["dockerfiles"], requests):
-            wanted = module.params["backup"] if entry.get("backup") is None else entry["backup"]
+            wanted = entry_over_defaults(entry, module.params, ["backup"])["backup"]
             backup[request.real_path] = backup.get(request.real_path, False) or wanted
         write_all(module, bulk, backup, results)
     module.exit_json(**result)

@@ -561,6 +561,7 @@ ldap_operations:
 """
 
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import ObjectRequest, validate_requests
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._bulk import entry_over_defaults
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import ACCOUNT_OPTIONS, GMSA, converge_accounts
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
@@ -586,10 +587,7 @@ def requests_from_params(params: dict) -> list[ObjectRequest]:
     entries = [{"name": params["name"]}] if params["name"] is not None else params["accounts"]
     requests = []
     for entry in entries:
-        values = {}
-        for option in ACCOUNT_OPTIONS:
-            value = entry.get(option)
-            values[option] = params[option] if value is None else value
+        values = entry_over_defaults(entry, params, ACCOUNT_OPTIONS)
         state = values.pop("state")
         requests.append(ObjectRequest(entry["name"], state, values))
     return validate_requests(GMSA, requests)

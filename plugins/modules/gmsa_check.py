@@ -283,6 +283,7 @@ ldap_operations:
 
 from datetime import datetime, timezone
 
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._bulk import entry_over_defaults
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._check import (
     FAIL_ON,
     LdapCheckReader,
@@ -333,7 +334,7 @@ def requests_from_params(params: dict) -> list:
         return [check_request({"name": params["name"], **{o: params[o] for o in CHECK_OPTIONS}})]
     requests = []
     for number, entry in enumerate(params["checks"]):
-        values = {o: params[o] if entry.get(o) is None else entry[o] for o in CHECK_OPTIONS}
+        values = entry_over_defaults(entry, params, CHECK_OPTIONS)
         label = f"{entry['name']} on {values['host']}" if values["host"] else entry["name"]
         requests.append(check_request({"name": entry["name"], **values}, where=f"checks[{number}] ({label}): "))
     return requests

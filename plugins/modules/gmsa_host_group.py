@@ -333,6 +333,7 @@ ldap_operations:
 """
 
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import ObjectRequest, validate_requests
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._bulk import entry_over_defaults
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import HOST_GROUP, converge_groups
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
@@ -365,10 +366,7 @@ def requests_from_params(params: dict) -> list[ObjectRequest]:
     entries = [{"name": params["name"]}] if params["name"] is not None else params["groups"]
     requests = []
     for entry in entries:
-        values = {}
-        for option in GROUP_OPTIONS:
-            value = entry.get(option)
-            values[option] = params[option] if value is None else value
+        values = entry_over_defaults(entry, params, GROUP_OPTIONS)
         state, action = values.pop("state"), values.pop("lookup_failure_action")
         requests.append(ObjectRequest(entry["name"], state, values, action))
     return validate_requests(HOST_GROUP, requests, option="groups")
