@@ -81,15 +81,15 @@ options:
         aliases: [spns]
         suboptions:
           add:
-            description: SPNs to add.
+            description: As O(spn.add).
             type: list
             elements: str
           remove:
-            description: SPNs to remove.
+            description: As O(spn.remove).
             type: list
             elements: str
           set:
-            description: The exact list of SPNs.
+            description: As O(spn.set).
             type: list
             elements: str
       allowed_to_retrieve_password:
@@ -97,15 +97,15 @@ options:
         type: dict
         suboptions:
           add:
-            description: Principals to allow.
+            description: As O(allowed_to_retrieve_password.add).
             type: list
             elements: str
           remove:
-            description: Principals to disallow.
+            description: As O(allowed_to_retrieve_password.remove).
             type: list
             elements: str
           set:
-            description: The exact list of allowed principals.
+            description: As O(allowed_to_retrieve_password.set).
             type: list
             elements: str
           lookup_failure_action:
@@ -117,17 +117,17 @@ options:
         type: dict
         suboptions:
           add:
-            description: Encryption types to allow.
+            description: As O(kerberos_encryption_types.add).
             type: list
             elements: str
             choices: [aes128, aes256, rc4]
           remove:
-            description: Encryption types to disallow.
+            description: As O(kerberos_encryption_types.remove).
             type: list
             elements: str
             choices: [aes128, aes256, rc4]
           set:
-            description: The exact list of encryption types.
+            description: As O(kerberos_encryption_types.set).
             type: list
             elements: str
             choices: [aes128, aes256, rc4]
@@ -140,15 +140,15 @@ options:
         aliases: [principals_allowed_to_delegate]
         suboptions:
           add:
-            description: Principals to allow.
+            description: As O(delegates.add).
             type: list
             elements: str
           remove:
-            description: Principals to disallow.
+            description: As O(delegates.remove).
             type: list
             elements: str
           set:
-            description: The exact list of principals.
+            description: As O(delegates.set).
             type: list
             elements: str
           lookup_failure_action:

@@ -58,17 +58,15 @@ options:
         type: dict
         suboptions:
           add:
-            description: Principals to add; other members stay.
+            description: As O(members.add).
             type: list
             elements: str
           remove:
-            description: Principals to remove; other members stay.
+            description: As O(members.remove).
             type: list
             elements: str
           set:
-            description:
-              - The exact list of members.
-              - Cannot be combined with O(groups[].members.add) or O(groups[].members.remove).
+            description: As O(members.set); not with O(groups[].members.add) or O(groups[].members.remove).
             type: list
             elements: str
           lookup_failure_action:

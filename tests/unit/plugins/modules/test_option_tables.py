@@ -17,7 +17,14 @@ import yaml
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import ObjectKind
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import GMSA
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import HOST_GROUP
-from ansible_collections.wincontainers.gmsa.plugins.modules import gmsa_account, gmsa_account_info, gmsa_host_group
+from ansible_collections.wincontainers.gmsa.plugins.modules import (
+    credential_spec,
+    dockerfile_identity,
+    gmsa_account,
+    gmsa_account_info,
+    gmsa_check,
+    gmsa_host_group,
+)
 
 # module, kind, the options the module handles itself (not rows)
 MODULES = [
@@ -93,3 +100,32 @@ def test_gmsa_account_info_returns_every_row() -> None:
     for row in GMSA.rows:
         if row.returned:
             assert row.option in contains, f"gmsa_account_info does not document {row.option}"
+
+
+# The bulk forms: module and the option whose entries take the single form's options.
+BULK = [
+    (gmsa_account, "accounts"),
+    (gmsa_host_group, "groups"),
+    (gmsa_check, "checks"),
+    (credential_spec, "specs"),
+    (dockerfile_identity, "dockerfiles"),
+]
+
+
+def _same_as_top_level(path: str, entry: dict[str, Any], top: dict[str, Any]) -> None:
+    for name, doc in entry.items():
+        if name not in top:
+            continue  # the entry's own option (none of the top level's)
+        description = " ".join([doc["description"]] if isinstance(doc["description"], str) else doc["description"])
+        assert description.startswith(f"As O({path}{name})"), f"{path}{name}: say 'As O({path}{name})'"
+        for key, default in (("type", "str"), ("choices", None), ("elements", None), ("aliases", None)):
+            assert doc.get(key, default) == top[name].get(key, default), f"{path}{name}: {key}"
+        _same_as_top_level(f"{path}{name}.", doc.get("suboptions") or {}, top[name].get("suboptions") or {})
+
+
+@pytest.mark.parametrize(("module", "option"), BULK, ids=lambda v: getattr(v, "__name__", v))
+def test_bulk_entries_document_an_option_once_at_the_top_level(module: Any, option: str) -> None:
+    """An entry's option is the top-level one: its text lives there (the entry says "As O(...)"), its type,
+    choices, elements and aliases agree (validate-modules holds each against the argument spec)."""
+    documented = _documented(module)
+    _same_as_top_level("", documented[option]["suboptions"], documented)
