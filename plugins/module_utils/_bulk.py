@@ -1,6 +1,7 @@
 # Copyright: Contributors to the wincontainers.gmsa collection
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The rule every bulk form shares: an entry's options over the task's top-level options.
+"""The rules every bulk form shares: an entry's options over the task's top-level options, and (for the object
+modules) one result per entry or the single form's one result at the top level.
 
 The bulk forms (``gmsa_account`` ``accounts:``, ``gmsa_host_group`` ``groups:``, ``gmsa_check`` ``checks:``,
 ``credential_spec`` ``specs:``, ``dockerfile_identity`` ``dockerfiles:``) take the single form's options per entry,
@@ -29,3 +30,29 @@ def entry_over_defaults(
       top-level ``spn`` (its ``add``, ``remove`` and ``set`` are not merged key by key).
     """
     return {option: defaults.get(option) if entry.get(option) is None else entry[option] for option in options}
+
+
+def object_task_result(
+    entries: list[dict[str, Any]], diffs: list[dict[str, Any]], key: str, single: bool, diff_mode: bool
+) -> dict[str, Any]:
+    """What an object module (``gmsa_account``, ``gmsa_host_group``) returns, in either form.
+
+    ``entries`` are the per-object results in request order, each with ``changed``; ``diffs`` those of the objects
+    that change, each ``{name, before, after}``. The task is changed when any entry is. The single form returns
+    its one entry's fields at the top level (its ``changed`` is the task's) and, in diff mode, that object's
+    ``before`` and ``after``; the bulk form returns the entries under ``key`` and, in diff mode, ``before`` and
+    ``after`` keyed by object name.
+    """
+    result: dict[str, Any] = {"changed": any(entry["changed"] for entry in entries)}
+    if single:
+        result.update({field: value for field, value in entries[0].items() if field != "changed"})
+        if diff_mode and diffs:
+            result["diff"] = {"before": diffs[0]["before"], "after": diffs[0]["after"]}
+        return result
+    result[key] = entries
+    if diff_mode:
+        result["diff"] = {
+            "before": {d["name"]: d["before"] for d in diffs},
+            "after": {d["name"]: d["after"] for d in diffs},
+        }
+    return result

@@ -561,7 +561,7 @@ ldap_operations:
 """
 
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import ObjectRequest, validate_requests
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._bulk import entry_over_defaults
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._bulk import entry_over_defaults, object_task_result
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import ACCOUNT_OPTIONS, GMSA, converge_accounts
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
@@ -610,21 +610,8 @@ def main() -> None:
         outcome = converge_accounts(client, requests, module.params["lookup_failure_action"], module.check_mode)
         for warning in outcome.warnings:
             module.warn(warning)
-        result = {"changed": outcome.changed}
-        if module.params["name"] is not None:
-            single = dict(outcome.accounts[0])
-            single.pop("changed")
-            result.update(single)
-            if module._diff and outcome.diffs:
-                result["diff"] = {"before": outcome.diffs[0]["before"], "after": outcome.diffs[0]["after"]}
-        else:
-            result["accounts"] = outcome.accounts
-            if module._diff:
-                result["diff"] = {
-                    "before": {d["name"]: d["before"] for d in outcome.diffs},
-                    "after": {d["name"]: d["after"] for d in outcome.diffs},
-                }
-        return result
+        single = module.params["name"] is not None
+        return object_task_result(outcome.accounts, outcome.diffs, "accounts", single, module._diff)
 
     run_ldap_module(module, work)
 

@@ -331,7 +331,7 @@ ldap_operations:
 """
 
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import ObjectRequest, validate_requests
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._bulk import entry_over_defaults
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._bulk import entry_over_defaults, object_task_result
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._groups import HOST_GROUP, converge_groups
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
@@ -389,21 +389,7 @@ def main() -> None:
         outcome = converge_groups(client, requests, params["lookup_failure_action"], module.check_mode)
         for warning in outcome.warnings:
             module.warn(warning)
-        result = {"changed": outcome.changed}
-        if single:
-            group = dict(outcome.groups[0])
-            group.pop("changed")
-            result.update(group)
-            if module._diff and outcome.diffs:
-                result["diff"] = {"before": outcome.diffs[0]["before"], "after": outcome.diffs[0]["after"]}
-        else:
-            result["groups"] = outcome.groups
-            if module._diff:
-                result["diff"] = {
-                    "before": {d["name"]: d["before"] for d in outcome.diffs},
-                    "after": {d["name"]: d["after"] for d in outcome.diffs},
-                }
-        return result
+        return object_task_result(outcome.groups, outcome.diffs, "groups", single, module._diff)
 
     run_ldap_module(module, work)
 
