@@ -196,3 +196,10 @@ def test_a_path_spelled_otherwise_is_the_same_container():
     # AD returns OU=Doe\, John; a user may type the comma as \2C, in another case or with spaces: no move
     assert PATH_ROW.same("OU=Doe\\, John,DC=x", "ou=doe\\2C John, DC=X")
     assert not PATH_ROW.same("OU=Doe\\, John,DC=x", "OU=Doe,OU=John,DC=x")
+
+
+def test_a_principal_given_by_a_dn_spelled_otherwise_is_found():
+    index = PrincipalIndex([OWNER])  # its DN as AD returns it: CN=Owner,CN=Users,DC=x
+    assert index.find("cn=owner, cn=users, dc=X") == OWNER
+    assert index.find("CN=\\4fwner,CN=Users,DC=x") == OWNER  # an escaped O (RFC 4514 2.4)
+    assert index.find("CN=Owner2,CN=Users,DC=x") is None
