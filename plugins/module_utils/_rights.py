@@ -178,10 +178,16 @@ def read_allowed_children(client: Any, containers: Iterable[str]) -> dict[str, s
     return answers
 
 
-def require_rights(client: Any, plans: list[ObjectPlan]) -> None:
-    """Fail before any write when a container to create in is missing or a planned write would be refused."""
+def require_rights(
+    client: Any, plans: list[ObjectPlan], allowed_children: Mapping[str, set[str] | None] | None = None
+) -> None:
+    """Fail before any write when a container to create in is missing or a planned write would be refused.
+
+    ``allowed_children`` is what :func:`read_allowed_children` would return, when the caller read it already
+    (``_containers.read_containers`` reads it with the objects in the way, in the same search).
+    """
     containers = containers_created_in(plans)
-    children = read_allowed_children(client, containers)
+    children = read_allowed_children(client, containers) if allowed_children is None else allowed_children
     absent = [c for c in containers if children[c.lower()] is None]
     if absent:
         gone = {c.lower() for c in absent}
