@@ -20,10 +20,20 @@ from .libraries import ldap3, ldap3_exceptions
 from .names import rdn_of
 from .options import ConnectionOptions
 from .write_server import (
+    ADDRESS,
+    NAMED,
+    REACHED,
+    READ_ONLY,
+    ServerObject,
     WriteServer,
     WriteServerFacts,
+    address_warning,
     choose_write_server,
+    judge_by_server_objects,
+    judge_write_server,
+    not_a_writable_dc,
     unreachable_write_server,
+    writable_dc_names,
     write_server_from_dns_name,
 )
 
@@ -309,10 +319,37 @@ class LdapClient:
 
     @property
     def domain(self) -> DomainInfo:
-        """The domain's facts: two searches beyond the rootDSE (domain head, then both crossRefs at once)."""
+        """The domain's facts: two searches beyond the rootDSE (domain head, then both crossRefs at once).
+
+        With ``write_server`` given, also checks that it names a writable DC of the domain
+        (:meth:`check_write_server`), so a misspelled one fails every task, not only those that create.
+        """
         if self._domain is None:
             self._domain = read_domain(self, self.root_dse, self.server_name)
+            if self.options.write_server:
+                self.check_write_server()
         return self._domain
+
+    def check_write_server(self) -> None:
+        """Raise GmsaError when ``write_server`` names no writable DC of the domain (:mod:`.write_server`).
+
+        Costs nothing when it is the DC reached or ``<DC name>[.<domain>]`` of a DC the domain head's
+        ``masteredBy`` lists; otherwise one search of the sites' server objects. An IP address gets a warning.
+        """
+        domain, requested = self.domain, self.options.write_server or ""
+        verdict = judge_write_server(self._write_server_facts(), domain.writable_dcs, domain.dns_name)
+        if verdict in (REACHED, NAMED):
+            return
+        if verdict == ADDRESS:
+            self.warnings.append(address_warning(requested))
+            return
+        found = self.search(f"CN=Sites,{domain.configuration_dn}", "(objectClass=server)", ["dNSHostName"])
+        servers = [ServerObject(entry.dn, entry.text("dNSHostName") or "") for entry in found]
+        if verdict == READ_ONLY:
+            raise not_a_writable_dc(
+                requested, domain.dns_name, writable_dc_names(servers, domain.writable_dcs), is_dc=True
+            )
+        judge_by_server_objects(requested, servers, domain.writable_dcs, domain.dns_name)
 
 
 def connect_from_params(params: dict[str, Any]) -> LdapClient:
