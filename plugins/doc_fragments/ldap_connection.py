@@ -97,6 +97,12 @@ options:
         task then reads from this DC and says so in its warnings).
       - Set it to another DC only when the PDC emulator is lost, or to pin creates to a DC of your choice; pick
         one that has replicated everything from the previous one.
+      - Every task that reads the domain checks that it names a writable DC of the domain, whether or not it
+        creates anything, and fails before any write when it does not (a misspelled name), listing the writable
+        DCs. The DC that answered, or C(<DC name>) or C(<DC name>.<domain>) of a DC the domain object lists in
+        C(masteredBy), costs no extra LDAP operation; another name costs one search of the server objects of the
+        configuration's sites (C(dNSHostName)). An IP address cannot be checked against the DCs' names: it is
+        used as given, with a warning.
       - Can be set with the E(GMSA_LDAP_WRITE_SERVER) environment variable.
     type: str
 requirements:

@@ -226,10 +226,11 @@ class ServerObject:
 
 
 def writable_dc_names(servers: Sequence[ServerObject], writable_dcs: Sequence[str]) -> list[str]:
-    """The DNS names of the servers that hold a writable copy of the domain (all of them when unknown)."""
+    """The DNS names of the servers that hold a writable copy of the domain (all of them when unknown), lower-cased
+    as :func:`write_server_from_dns_name` gives them."""
     parents = [parent_dn(dc) for dc in writable_dcs]
     return [
-        s.dns_host_name or rdn_value(s.dn)
+        _host_key(s.dns_host_name) or rdn_value(s.dn)
         for s in servers
         if not writable_dcs or any(_same_dn(s.dn, parent) for parent in parents)
     ]

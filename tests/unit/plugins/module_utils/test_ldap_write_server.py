@@ -231,14 +231,14 @@ def test_a_write_server_that_is_no_writable_dc_of_the_domain_fails_naming_them(r
     error = failure.value
     assert error.message == (
         f"write_server {requested} {what}, so contoso.com cannot create objects there; the task stops before any "
-        "write. Its writable DCs: DC1.contoso.com, dc2.contoso.com."
+        "write. Its writable DCs: dc1.contoso.com, dc2.contoso.com."
     )
-    assert "Its writable DCs: DC1.contoso.com, dc2.contoso.com." in error.message
+    assert "Its writable DCs: dc1.contoso.com, dc2.contoso.com." in error.message
     assert "leave it out to create objects on the PDC emulator" in (error.hint or "")
-    assert error.details["writable_dcs"] == ["DC1.contoso.com", "dc2.contoso.com"]
+    assert error.details["writable_dcs"] == ["dc1.contoso.com", "dc2.contoso.com"]
 
 
 def test_server_names_and_the_address_warning():
     assert server_names(WRITABLE) == ["DC1", "DC2"]
-    assert writable_dc_names(SERVERS, ()) == [s.dns_host_name for s in SERVERS]
+    assert writable_dc_names(SERVERS, ()) == [s.dns_host_name.lower() for s in SERVERS]
     assert "cannot check against the domain's DCs" in address_warning("10.0.0.3")
