@@ -101,7 +101,7 @@ options:
         creates anything, and fails before any write when it does not (a misspelled name), listing the writable
         DCs. The DC that answered, or C(<DC name>) or C(<DC name>.<domain>) of a DC the domain object lists in
         C(masteredBy), costs no extra LDAP operation; another name costs one search of the server objects of the
-        configuration's sites (C(dNSHostName)). An IP address cannot be checked against the DCs' names: it is
+        configuration's sites (C(dNSHostName)). An IP address cannot be checked against the DCs' names, so it is
         used as given, with a warning.
       - Can be set with the E(GMSA_LDAP_WRITE_SERVER) environment variable.
     type: str

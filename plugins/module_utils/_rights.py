@@ -10,9 +10,9 @@ AD tells a requester in advance what it may do, through two constructed attribut
 The engine reads the second with the lookup it already makes (``_adwrite.converge``), and the first with one
 search per container a task creates or moves objects into (none when nothing is created), which also tells
 that the container exists (``_containers.read_containers``, which finds the objects in the way with it;
-:func:`read_allowed_children` alone is one base search per container). :func:`missing_rights` is pure: the plans and those answers in, every write
-the bind account may not make out, each with the ``gmsa_delegation`` right that grants it
-(``_delegation.right_to_create``/``right_to_write``). :func:`require_rights` fails, in check mode too, before
+:func:`read_allowed_children` alone is one base search per container). :func:`missing_rights` is pure: the
+plans and those answers in, every write the bind account may not make out, each with the ``gmsa_delegation``
+right that grants it (``_delegation.right_to_create``/``right_to_write``). :func:`require_rights` fails, in check mode too, before
 anything is written, so a bulk task with a right missing for some objects writes none of them.
 
 Deletions and the "delete child" half of a move are not told in advance (no constructed attribute answers
