@@ -12,8 +12,9 @@ search per container a task creates or moves objects into (none when nothing is 
 that the container exists (``_containers.read_containers``, which finds the objects in the way with it;
 :func:`read_allowed_children` alone is one base search per container). :func:`missing_rights` is pure: the
 plans and those answers in, every write the bind account may not make out, each with the ``gmsa_delegation``
-right that grants it (``_delegation.right_to_create``/``right_to_write``). :func:`require_rights` fails, in check mode too, before
-anything is written, so a bulk task with a right missing for some objects writes none of them.
+right that grants it (``_delegation.right_to_create``/``right_to_write``). :func:`require_rights` fails, in
+check mode too, before anything is written, so a bulk task with a right missing for some objects writes none of
+them.
 
 Deletions and the "delete child" half of a move are not told in advance (no constructed attribute answers
 them); the DC's refusal then carries the permission hint of ``_adwrite.permission_hint``.
