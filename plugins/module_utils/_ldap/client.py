@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .._errors import GmsaError
-from .connection import open_connection
+from .connection import open_connection, write_timeout
 from .credentials import Credential, credential_from_options
 from .discovery import domain_controllers
 from .domain import DomainInfo, read_domain, read_root_dse
@@ -262,12 +262,28 @@ class LdapClient:
         found = self.search(dn, "(objectClass=*)", attributes, scope="base")
         return found[0] if found else None
 
+    @contextlib.contextmanager
+    def _answer_within(self, seconds: float) -> Iterator[None]:
+        """Let the operation inside wait ``seconds`` for the DC's answer, then restore the connection's wait."""
+        sock = getattr(self._conn, "socket", None)
+        before = sock.gettimeout() if sock is not None else None
+        if sock is not None:
+            sock.settimeout(seconds)
+        try:
+            yield
+        finally:
+            if sock is not None:
+                with contextlib.suppress(Exception):  # the DC may have closed the socket meanwhile
+                    sock.settimeout(before)
+
     def add(self, dn: str, object_class: str | list[str], attributes: dict[str, Any]) -> None:
         """Create ``dn`` on the write DC (moving there first, see :meth:`use_write_server`)."""
         self.use_write_server()
         self.operations["add"] += 1
         self._wrote()
-        self._check("add", dn, self._conn.add(dn, object_class, attributes))
+        with self._answer_within(write_timeout(self.options)):
+            ok = self._conn.add(dn, object_class, attributes)
+        self._check("add", dn, ok)
 
     def modify(
         self, dn: str, changes: dict[str, list[tuple[str, list[Any]]]], controls: list[Any] | None = None
@@ -281,7 +297,10 @@ class LdapClient:
         payload = {attr: [(ops[op], values) for op, values in items] for attr, items in changes.items()}
         self.operations["modify"] += 1
         self._wrote()
-        self._check("modify", dn, self._conn.modify(dn, payload, controls=controls))
+        rewrites_sd = any(attr.lower() == "ntsecuritydescriptor" for attr in changes)
+        with self._answer_within(write_timeout(self.options, rewrites_sd)):
+            ok = self._conn.modify(dn, payload, controls=controls)
+        self._check("modify", dn, ok)
 
     def move(self, dn: str, new_parent: str) -> None:
         """LDAP Modify DN of ``dn`` to ``new_parent``, its RDN kept (RFC 4511 4.9); counted as one ``modify``.
@@ -292,7 +311,8 @@ class LdapClient:
         self.operations["modify"] += 1
         self._wrote()
         try:
-            ok = self._conn.modify_dn(dn, rdn_of(dn), delete_old_dn=True, new_superior=new_parent)
+            with self._answer_within(write_timeout(self.options)):
+                ok = self._conn.modify_dn(dn, rdn_of(dn), delete_old_dn=True, new_superior=new_parent)
         except Exception as exc:  # ldap3 raises several types for a lost connection
             raise GmsaError(
                 f"LDAP modify DN of {dn} failed: {exc}.", hint="Reconnect and run the task again.", dn=dn
@@ -303,7 +323,9 @@ class LdapClient:
     def delete(self, dn: str) -> None:
         self.operations["delete"] += 1
         self._wrote()
-        self._check("delete", dn, self._conn.delete(dn))
+        with self._answer_within(write_timeout(self.options)):
+            ok = self._conn.delete(dn)
+        self._check("delete", dn, ok)
 
     # -- directory facts -----------------------------------------------------------------------------
 
