@@ -79,7 +79,11 @@ options:
       - Seconds each DC has to accept the connection, complete the TLS handshake (or StartTLS) and answer the bind,
         all together, before the next one is tried. A DC that accepts the TCP connection but never answers (hung,
         overloaded) costs this long and no more.
-      - Once bound, each LDAP operation may wait 30 seconds (or O(connection_timeout), if larger) for an answer.
+      - Once bound, each search may wait 30 seconds (or O(connection_timeout), if larger) for an answer, and each
+        write (create, change, move, delete of one object) O(connection_timeout), so that a DC lost in the middle
+        of a task costs no more than one that does not answer the connection. A write of a security descriptor
+        (M(wincontainers.gmsa.gmsa_delegation)) waits as long as a search (Samba updates every object below
+        before it answers).
       - A Kerberos bind also waits for the KDC, within the timeouts of krb5.conf.
       - Can be set with the E(GMSA_LDAP_CONNECTION_TIMEOUT) environment variable.
     type: int
