@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import ConnectionOptions
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import ConnectionOptions, Entry, LdapClient
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.write_server import (
     ADDRESS,
     NAMED,
@@ -31,6 +31,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.write_ser
     write_server_from_dns_name,
 )
 
+DOMAIN_DN = "DC=contoso,DC=com"
 SITE = "CN=Servers,CN=Default-First-Site-Name,CN=Sites,CN=Configuration,DC=contoso,DC=com"
 DC1_NTDS = f"CN=NTDS Settings,CN=DC1,{SITE}"
 DC2_NTDS = f"CN=NTDS Settings,CN=DC2,{SITE}"
@@ -242,3 +243,52 @@ def test_server_names_and_the_address_warning():
     assert server_names(WRITABLE) == ["DC1", "DC2"]
     assert writable_dc_names(SERVERS, ()) == [s.dns_host_name.lower() for s in SERVERS]
     assert "cannot check against the domain's DCs" in address_warning("10.0.0.3")
+
+
+class CannedClient(LdapClient):
+    """An LdapClient reached on dc1 whose reads answer from the lab's domain head and server objects."""
+
+    def __init__(self, write_server: str) -> None:
+        super().__init__(ConnectionOptions(server=("dc1.contoso.com",), write_server=write_server))
+        self.server_name = "dc1.contoso.com"
+        self._root_dse = Entry(
+            "",
+            {
+                "defaultnamingcontext": [b"DC=contoso,DC=com"],
+                "configurationnamingcontext": [b"CN=Configuration,DC=contoso,DC=com"],
+                "dnshostname": [b"DC1.contoso.com"],
+                "dsservicename": [DC1_NTDS.encode()],
+            },
+        )
+        self.bases: list[str] = []
+
+    def search(self, base, ldap_filter="(objectClass=*)", attributes=(), scope="subtree", **_kwargs):
+        self.bases.append(base)
+        if base == "DC=contoso,DC=com":
+            head = {"objectsid": [bytes.fromhex("010400000000000515000000010000000200000003000000")]}
+            head["objectguid"] = [bytes(16)]
+            head["masteredby"] = [DC1_NTDS.encode(), DC2_NTDS.encode()]
+            return [Entry(base, head)]
+        if base.startswith("CN=Sites,"):
+            return [Entry(s.dn, {"dnshostname": [s.dns_host_name.encode()]}) for s in SERVERS]
+        return []
+
+
+@pytest.mark.parametrize("write_server", ["dc1.contoso.com", "dc2.contoso.com", "DC2"])
+def test_a_usual_write_server_name_costs_no_operation(write_server: str) -> None:
+    client = CannedClient(write_server)
+    assert client.domain.writable_dcs == WRITABLE
+    assert not [base for base in client.bases if base.startswith("CN=Sites,")]
+
+
+def test_a_misspelled_write_server_fails_when_the_domain_is_read() -> None:
+    client = CannedClient("dc3.contoso.com")
+    with pytest.raises(GmsaError, match=r"write_server dc3\.contoso\.com names no domain controller of the forest"):
+        _ = client.domain
+    assert client.bases[-1] == f"CN=Sites,CN=Configuration,{DOMAIN_DN}"
+
+
+def test_an_address_is_used_with_a_warning() -> None:
+    client = CannedClient("10.0.0.3")
+    _ = client.domain
+    assert [w for w in client.warnings if "is an IP address" in w]
