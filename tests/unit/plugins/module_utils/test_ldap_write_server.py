@@ -284,11 +284,11 @@ def test_a_usual_write_server_name_costs_no_operation(write_server: str) -> None
 def test_a_misspelled_write_server_fails_when_the_domain_is_read() -> None:
     client = CannedClient("dc3.contoso.com")
     with pytest.raises(GmsaError, match=r"write_server dc3\.contoso\.com names no domain controller of the forest"):
-        _ = client.domain
+        client.check_write_server()
     assert client.bases[-1] == f"CN=Sites,CN=Configuration,{DOMAIN_DN}"
 
 
 def test_an_address_is_used_with_a_warning() -> None:
     client = CannedClient("10.0.0.3")
-    _ = client.domain
+    assert client.domain.dns_name == "contoso.com"
     assert [w for w in client.warnings if "is an IP address" in w]
