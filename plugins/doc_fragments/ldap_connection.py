@@ -79,7 +79,11 @@ options:
       - Seconds each DC has to accept the connection, complete the TLS handshake (or StartTLS) and answer the bind,
         all together, before the next one is tried. A DC that accepts the TCP connection but never answers (hung,
         overloaded) costs this long and no more.
-      - Once bound, each LDAP operation may wait 30 seconds (or O(connection_timeout), if larger) for an answer.
+      - Once bound, each search may wait 30 seconds (or O(connection_timeout), if larger) for an answer, and each
+        write (create, change, move, delete of one object) O(connection_timeout), so that a DC lost in the middle
+        of a task costs no more than one that does not answer the connection. A write of a security descriptor
+        (M(wincontainers.gmsa.gmsa_delegation)) waits as long as a search (Samba updates every object below
+        before it answers).
       - A Kerberos bind also waits for the KDC, within the timeouts of krb5.conf.
       - Can be set with the E(GMSA_LDAP_CONNECTION_TIMEOUT) environment variable.
     type: int
@@ -97,6 +101,12 @@ options:
         task then reads from this DC and says so in its warnings).
       - Set it to another DC only when the PDC emulator is lost, or to pin creates to a DC of your choice; pick
         one that has replicated everything from the previous one.
+      - Every task that reads the domain checks that it names a writable DC of the domain, whether or not it
+        creates anything, and fails before any write when it does not (a misspelled name), listing the writable
+        DCs. The DC that answered, or C(<DC name>) or C(<DC name>.<domain>) of a DC the domain object lists in
+        C(masteredBy), costs no extra LDAP operation; another name costs one search of the server objects of the
+        configuration's sites (C(dNSHostName)). An IP address cannot be checked against the DCs' names, so it is
+        used as given, with a warning.
       - Can be set with the E(GMSA_LDAP_WRITE_SERVER) environment variable.
     type: str
 requirements:

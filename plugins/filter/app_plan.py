@@ -25,6 +25,7 @@ from typing import Any
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.names import dn_key
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._rules import gmsa_name, problem
 
 # What the apps structure may hold, and of which type: "text" (a string), "texts" (a list of strings, with an
@@ -191,18 +192,29 @@ def apps_missing_environments(apps: Any, environments: Any = None) -> list[str]:
     ]
 
 
-def apps_ad_plan(apps: Any, environments: Any = None, *, domain: str, exclusive: bool = False) -> dict[str, Any]:
+def apps_ad_plan(
+    apps: Any,
+    environments: Any = None,
+    *,
+    domain: str,
+    exclusive: bool = False,
+    account_path: str = "",
+    group_path: str = "",
+) -> dict[str, Any]:
     """The gMSAs and host groups of the apps, and the requests for gmsa_host_group and gmsa_account.
 
     ``domain`` is the AD domain's DNS name (the default dNSHostName is ``<account>.<domain>``); ``exclusive``
-    makes the requests' SPNs and allowed principals ``set`` instead of ``add``. Returns ``entries`` (one per
+    makes the requests' SPNs and allowed principals ``set`` instead of ``add``; ``account_path`` and
+    ``group_path`` are the containers the gMSAs and the host groups go to (both given: ``name_clashes``
+    compares them). Returns ``entries`` (one per
     app and environment: app, environment, account, host_group, dns_hostname, spn, description,
     host_group_members), ``groups`` (one per host group, in name order: name, accounts, members),
     ``group_requests`` (the ``gmsa_host_group`` ``groups:`` requests, in the order of ``groups``),
     ``accounts`` (the ``gmsa_account`` ``accounts:`` requests, in entry order) and what is wrong:
     ``incomplete`` (app environments without an account or host_group), ``bad_names`` (messages of the gMSA
-    name rule), ``duplicate_accounts`` and ``duplicate_spns`` (given to more than one entry). ``groups``,
-    ``group_requests`` and ``accounts`` leave out incomplete entries.
+    name rule), ``duplicate_accounts`` and ``duplicate_spns`` (given to more than one entry) and
+    ``name_clashes`` (a gMSA and a host group of one name in one container, which AD refuses: both would be
+    ``CN=<name>`` there). ``groups``, ``group_requests`` and ``accounts`` leave out incomplete entries.
     """
     domain_name = _text(domain, "The domain", "domain")
     if not domain_name:
@@ -258,7 +270,36 @@ def apps_ad_plan(apps: Any, environments: Any = None, *, domain: str, exclusive:
         ],
         "duplicate_accounts": _twice([entry["account"] for entry in entries if entry["account"]]),
         "duplicate_spns": _twice([spn for entry in entries for spn in entry["spn"]]),
+        "name_clashes": _name_clashes(complete, account_path, group_path),
     }
+
+
+def _same_container(one: str, other: str) -> bool:
+    """Whether two DNs name one container, compared as AD compares DNs (``dn_key``: case, escapes and the spaces
+    around separators ignored)."""
+    return dn_key(one) == dn_key(other)
+
+
+def _name_clashes(entries: list[dict[str, Any]], account_path: Any, group_path: Any) -> list[str]:
+    """One message per name that a gMSA and a host group would both take in one container (AD names the objects
+    of a container by their RDN, CN=<name>, whatever their class, so the second create would fail with
+    entryAlreadyExists although the sAMAccountNames, <name>$ and <name>, differ)."""
+    account_container = _text(account_path, "The gMSAs' container", "account_path")
+    group_container = _text(group_path, "The host groups' container", "group_path")
+    if not (account_container and group_container and _same_container(account_container, group_container)):
+        return []
+    accounts: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        accounts.setdefault(entry["account"].lower(), entry)
+    clashes = []
+    for group in _host_groups(entries):
+        gmsa = accounts.get(group["name"].lower())
+        if gmsa is not None:
+            clashes.append(
+                f"{group['name']}: the gMSA of {_label(gmsa['app'], gmsa['environment'])} and the host group of "
+                f"the gMSAs {', '.join(group['accounts'])} would both be CN={group['name']} in {group_container}"
+            )
+    return clashes
 
 
 def _host_groups(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

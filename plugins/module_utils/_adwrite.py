@@ -4,11 +4,12 @@
 
 ``converge`` costs a fixed number of searches whatever the number of objects: one ``_lookup`` search for every
 object of the task, one ``_principals`` search for every principal the task names or the objects already
-name by SID (none when there are none), and, after writes, one search reading back what the DC assigned to
-new objects. Then one operation per planned LDAP operation (``_adobject.plan_object``): an add, a move, one
-modify carrying every attribute change (plus one per intermediate step AD requires), or a delete; nothing for
-a converged object. Every check runs before the first write, so a task that fails for bad input changes
-nothing.
+name by SID (none when there are none), one search per container the task creates objects in or moves them
+to (``_containers``: the rights there and the objects in the way; none when nothing is created or moved)
+and, after writes, one search reading back what the DC assigned to new objects. Then one operation per
+planned LDAP operation (``_adobject.plan_object``): an add, a move, one modify carrying every attribute change
+(plus one per intermediate step AD requires), or a delete; nothing for a converged object. Every check runs
+before the first write, so a task that fails for bad input changes nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ._adobject import (
     Row,
     plan_object,
 )
+from ._containers import read_containers, require_free_names
 from ._errors import GmsaError
 from ._ldap import Entry, parent_dn, short
 from ._listopts import option_values
@@ -258,7 +260,8 @@ def converge(
 
     Before any write, in check mode too: no name is held by an object of another class or by several objects
     of the kind (replication conflict copies, ``_lookup.NameConflict``), the bind account holds the rights
-    every write needs (``_rights``), and ``before_write(client, plans)`` runs the kind's own checks.
+    every write needs (``_rights``), no new DN is held by another object (``_containers``), and
+    ``before_write(client, plans)`` runs the kind's own checks.
     """
     lookup = find(client, kind, [r.name for r in requests], extra=[ALLOWED_ATTRIBUTES])
     entries = {request.name.lower(): _the_entry(kind, lookup, request.name) for request in requests}
@@ -269,7 +272,11 @@ def converge(
         # Creates happen on the write DC only (_ldap/write_server.py); an unreachable one fails here, before any
         # write, in check mode too. The lookup above already moved there when it missed a name.
         client.use_write_server()
-    require_rights(client, plans)
+    # One search per container the task creates in: may the bind account create there, and is each new DN free
+    # (a gMSA and a group of one name cannot share a container). None when nothing is created or moved.
+    containers = read_containers(client, plans)
+    require_rights(client, plans, containers.allowed_children)
+    require_free_names(plans, containers)
     if before_write is not None:
         before_write(client, plans)
     outcome = Converged(plans, index, warnings=context.warnings)

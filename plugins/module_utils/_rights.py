@@ -8,11 +8,13 @@ AD tells a requester in advance what it may do, through two constructed attribut
 - ``allowedAttributesEffective`` on an object: the attributes the requester may write on it (WRITE_PROP).
 
 The engine reads the second with the lookup it already makes (``_adwrite.converge``), and the first with one
-base search per container a task creates or moves objects into (none when nothing is created), which also
-tells that the container exists. :func:`missing_rights` is pure: the plans and those answers in, every write
-the bind account may not make out, each with the ``gmsa_delegation`` right that grants it
-(``_delegation.right_to_create``/``right_to_write``). :func:`require_rights` fails, in check mode too, before
-anything is written, so a bulk task with a right missing for some objects writes none of them.
+search per container a task creates or moves objects into (none when nothing is created), which also tells
+that the container exists (``_containers.read_containers``, which finds the objects in the way with it;
+:func:`read_allowed_children` alone is one base search per container). :func:`missing_rights` is pure: the
+plans and those answers in, every write the bind account may not make out, each with the ``gmsa_delegation``
+right that grants it (``_delegation.right_to_create``/``right_to_write``). :func:`require_rights` fails, in
+check mode too, before anything is written, so a bulk task with a right missing for some objects writes none of
+them.
 
 Deletions and the "delete child" half of a move are not told in advance (no constructed attribute answers
 them); the DC's refusal then carries the permission hint of ``_adwrite.permission_hint``.
@@ -178,10 +180,16 @@ def read_allowed_children(client: Any, containers: Iterable[str]) -> dict[str, s
     return answers
 
 
-def require_rights(client: Any, plans: list[ObjectPlan]) -> None:
-    """Fail before any write when a container to create in is missing or a planned write would be refused."""
+def require_rights(
+    client: Any, plans: list[ObjectPlan], allowed_children: Mapping[str, set[str] | None] | None = None
+) -> None:
+    """Fail before any write when a container to create in is missing or a planned write would be refused.
+
+    ``allowed_children`` is what :func:`read_allowed_children` would return, when the caller read it already
+    (``_containers.read_containers`` reads it with the objects in the way, in the same search).
+    """
     containers = containers_created_in(plans)
-    children = read_allowed_children(client, containers)
+    children = read_allowed_children(client, containers) if allowed_children is None else allowed_children
     absent = [c for c in containers if children[c.lower()] is None]
     if absent:
         gone = {c.lower() for c in absent}

@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .._errors import GmsaError
-from .connection import open_connection
+from .connection import open_connection, write_timeout
 from .credentials import Credential, credential_from_options
 from .discovery import domain_controllers
 from .domain import DomainInfo, read_domain, read_root_dse
@@ -20,10 +20,20 @@ from .libraries import ldap3, ldap3_exceptions
 from .names import rdn_of
 from .options import ConnectionOptions
 from .write_server import (
+    ADDRESS,
+    NAMED,
+    REACHED,
+    READ_ONLY,
+    ServerObject,
     WriteServer,
     WriteServerFacts,
+    address_warning,
     choose_write_server,
+    judge_by_server_objects,
+    judge_write_server,
+    not_a_writable_dc,
     unreachable_write_server,
+    writable_dc_names,
     write_server_from_dns_name,
 )
 
@@ -252,12 +262,28 @@ class LdapClient:
         found = self.search(dn, "(objectClass=*)", attributes, scope="base")
         return found[0] if found else None
 
+    @contextlib.contextmanager
+    def _answer_within(self, seconds: float) -> Iterator[None]:
+        """Let the operation inside wait ``seconds`` for the DC's answer, then restore the connection's wait."""
+        sock = getattr(self._conn, "socket", None)
+        before = sock.gettimeout() if sock is not None else None
+        if sock is not None:
+            sock.settimeout(seconds)
+        try:
+            yield
+        finally:
+            if sock is not None:
+                with contextlib.suppress(Exception):  # the DC may have closed the socket meanwhile
+                    sock.settimeout(before)
+
     def add(self, dn: str, object_class: str | list[str], attributes: dict[str, Any]) -> None:
         """Create ``dn`` on the write DC (moving there first, see :meth:`use_write_server`)."""
         self.use_write_server()
         self.operations["add"] += 1
         self._wrote()
-        self._check("add", dn, self._conn.add(dn, object_class, attributes))
+        with self._answer_within(write_timeout(self.options)):
+            ok = self._conn.add(dn, object_class, attributes)
+        self._check("add", dn, ok)
 
     def modify(
         self, dn: str, changes: dict[str, list[tuple[str, list[Any]]]], controls: list[Any] | None = None
@@ -271,7 +297,10 @@ class LdapClient:
         payload = {attr: [(ops[op], values) for op, values in items] for attr, items in changes.items()}
         self.operations["modify"] += 1
         self._wrote()
-        self._check("modify", dn, self._conn.modify(dn, payload, controls=controls))
+        rewrites_sd = any(attr.lower() == "ntsecuritydescriptor" for attr in changes)
+        with self._answer_within(write_timeout(self.options, rewrites_sd)):
+            ok = self._conn.modify(dn, payload, controls=controls)
+        self._check("modify", dn, ok)
 
     def move(self, dn: str, new_parent: str) -> None:
         """LDAP Modify DN of ``dn`` to ``new_parent``, its RDN kept (RFC 4511 4.9); counted as one ``modify``.
@@ -282,7 +311,8 @@ class LdapClient:
         self.operations["modify"] += 1
         self._wrote()
         try:
-            ok = self._conn.modify_dn(dn, rdn_of(dn), delete_old_dn=True, new_superior=new_parent)
+            with self._answer_within(write_timeout(self.options)):
+                ok = self._conn.modify_dn(dn, rdn_of(dn), delete_old_dn=True, new_superior=new_parent)
         except Exception as exc:  # ldap3 raises several types for a lost connection
             raise GmsaError(
                 f"LDAP modify DN of {dn} failed: {exc}.", hint="Reconnect and run the task again.", dn=dn
@@ -293,7 +323,9 @@ class LdapClient:
     def delete(self, dn: str) -> None:
         self.operations["delete"] += 1
         self._wrote()
-        self._check("delete", dn, self._conn.delete(dn))
+        with self._answer_within(write_timeout(self.options)):
+            ok = self._conn.delete(dn)
+        self._check("delete", dn, ok)
 
     # -- directory facts -----------------------------------------------------------------------------
 
@@ -309,10 +341,37 @@ class LdapClient:
 
     @property
     def domain(self) -> DomainInfo:
-        """The domain's facts: two searches beyond the rootDSE (domain head, then both crossRefs at once)."""
+        """The domain's facts: two searches beyond the rootDSE (domain head, then both crossRefs at once).
+
+        With ``write_server`` given, also checks that it names a writable DC of the domain
+        (:meth:`check_write_server`), so a misspelled one fails every task, not only those that create.
+        """
         if self._domain is None:
             self._domain = read_domain(self, self.root_dse, self.server_name)
+            if self.options.write_server:
+                self.check_write_server()
         return self._domain
+
+    def check_write_server(self) -> None:
+        """Raise GmsaError when ``write_server`` names no writable DC of the domain (:mod:`.write_server`).
+
+        Costs nothing when it is the DC reached or ``<DC name>[.<domain>]`` of a DC the domain head's
+        ``masteredBy`` lists; otherwise one search of the sites' server objects. An IP address gets a warning.
+        """
+        domain, requested = self.domain, self.options.write_server or ""
+        verdict = judge_write_server(self._write_server_facts(), domain.writable_dcs, domain.dns_name)
+        if verdict in (REACHED, NAMED):
+            return
+        if verdict == ADDRESS:
+            self.warnings.append(address_warning(requested))
+            return
+        found = self.search(f"CN=Sites,{domain.configuration_dn}", "(objectClass=server)", ["dNSHostName"])
+        servers = [ServerObject(entry.dn, entry.text("dNSHostName") or "") for entry in found]
+        if verdict == READ_ONLY:
+            raise not_a_writable_dc(
+                requested, domain.dns_name, writable_dc_names(servers, domain.writable_dcs), is_dc=True
+            )
+        judge_by_server_objects(requested, servers, domain.writable_dcs, domain.dns_name)
 
 
 def connect_from_params(params: dict[str, Any]) -> LdapClient:

@@ -6,8 +6,12 @@ The TCP connect, the TLS handshake (LDAPS, or StartTLS: RFC 4511 4.14) and the b
 step's socket timeout is the time left. A DC whose kernel accepts the connection but whose LDAP server never
 answers (hung, stopped with SIGSTOP, overloaded) therefore costs ``connection_timeout`` and no more, and the
 client moves on to the next DC. ldap3's own ``receive_timeout`` would not do: it applies to each step alone, and
-to every later operation as well. After the bind, each operation may wait :data:`OPERATION_TIMEOUT` seconds
-(or ``connection_timeout`` if larger) for an answer: a search over thousands of objects is not a hung DC.
+to every later operation as well. After the bind, each search may wait :data:`OPERATION_TIMEOUT` seconds (or
+``connection_timeout`` if larger) for an answer: a search over thousands of objects is not a hung DC. A write
+(add, modify, modify DN, delete) changes one object, so it waits ``connection_timeout`` (:func:`write_timeout`):
+a DC lost in the middle of a task costs what a DC that does not answer costs when connecting, not 30 s. A write
+of a security descriptor keeps the longer wait: Samba re-computes the inherited ACEs of every object below
+before it answers (Windows does it afterwards, MS-ADTS 3.1.1.5.3.3 "SD propagation").
 
 A Kerberos bind also talks to the KDC (libkrb5, with its own timeouts in krb5.conf); that time is not bounded
 here.
@@ -36,6 +40,17 @@ from .options import ConnectionOptions
 
 # Seconds an LDAP operation may wait for the DC's answer once bound (never less than connection_timeout).
 OPERATION_TIMEOUT = 30
+
+
+def write_timeout(options: ConnectionOptions, rewrites_security_descriptor: bool = False) -> float:
+    """Seconds a write waits for the DC's answer: ``connection_timeout``; :func:`operation_timeout` for a write of
+    a security descriptor (see the module docstring)."""
+    return operation_timeout(options) if rewrites_security_descriptor else options.connection_timeout
+
+
+def operation_timeout(options: ConnectionOptions) -> float:
+    """Seconds a search waits for the DC's answer: :data:`OPERATION_TIMEOUT`, or ``connection_timeout`` if larger."""
+    return max(options.connection_timeout, OPERATION_TIMEOUT)
 
 
 def tls_settings(options: ConnectionOptions) -> Any:
@@ -92,7 +107,7 @@ def open_connection(host: str, options: ConnectionOptions, credential: Credentia
         deadline.apply(conn)
         bound = conn.bind(read_server_info=False)
         if bound:
-            conn.socket.settimeout(max(options.connection_timeout, OPERATION_TIMEOUT))
+            conn.socket.settimeout(operation_timeout(options))
     except Exception as exc:
         _discard(conn)
         raise _translate(exc, host, port, step, deadline) from None

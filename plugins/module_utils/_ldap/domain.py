@@ -59,6 +59,8 @@ class DomainInfo:
     well_known: dict[str, str]
     # fSMORoleOwner of the domain NC head: the nTDSDSA DN of the PDC emulator (MS-ADTS 3.1.1.1.11); "" unread.
     pdc_role_owner: str = ""
+    # masteredBy of the domain NC head: the nTDSDSA DNs of the DCs holding a writable copy (empty: unread).
+    writable_dcs: tuple[str, ...] = ()
 
     @property
     def users_dn(self) -> str:
@@ -118,7 +120,8 @@ def read_domain(reader: DirectoryReader, root_dse: Entry, server: str | None) ->
     forest_dn = root_dse.text("rootDomainNamingContext") or domain_dn
     configuration_dn = root_dse.text("configurationNamingContext") or ""
     head = reader.read(
-        domain_dn, ["objectSid", "objectGUID", "wellKnownObjects", "otherWellKnownObjects", "fSMORoleOwner"]
+        domain_dn,
+        ["objectSid", "objectGUID", "wellKnownObjects", "otherWellKnownObjects", "fSMORoleOwner", "masteredBy"],
     )
     sid = head.first("objectSid") if head else None
     if head is None or sid is None:
@@ -147,4 +150,5 @@ def read_domain(reader: DirectoryReader, root_dse: Entry, server: str | None) ->
         dc_dns_hostname=root_dse.text("dnsHostName") or server or "",
         well_known=well_known,
         pdc_role_owner=head.text("fSMORoleOwner") or "",
+        writable_dcs=tuple(head.texts("masteredBy")),
     )

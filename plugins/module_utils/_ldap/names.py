@@ -153,3 +153,33 @@ def rdn_of(dn: str) -> str:
     """The first RDN of ``dn``, escaped as in ``dn`` (``CN=Doe\\, John`` of ``CN=Doe\\, John,OU=People,DC=x``)."""
     parent = parent_dn(dn)
     return dn[: len(dn) - len(parent) - 1] if parent else dn
+
+
+def unescape_dn_value(value: str) -> str:
+    """An RDN value as AD holds it: the escapes of RFC 4514 2.4 undone (``\\,`` -> ``,``; ``\\2C`` -> ``,``, hex
+    pairs being UTF-8 bytes). ``Doe\\, John`` -> ``Doe, John``."""
+    out = bytearray()
+    i = 0
+    while i < len(value):
+        char = value[i]
+        if char == "\\" and i + 1 < len(value):
+            pair = value[i + 1 : i + 3]
+            if len(pair) == 2 and all(c in "0123456789abcdefABCDEF" for c in pair):
+                out.append(int(pair, 16))
+                i += 3
+                continue
+            char = value[i + 1]
+            i += 1
+        out += char.encode("utf-8")
+        i += 1
+    return out.decode("utf-8", errors="replace")
+
+
+def rdn_value(dn: str) -> str:
+    """The value of ``dn``'s first RDN, unescaped: ``Doe, John`` of ``CN=Doe\\, John,OU=People,DC=x``."""
+    value = rdn_of(dn).partition("=")[2].lstrip(" ")
+    stripped = value.rstrip(" ")
+    if len(stripped) < len(value) and (len(stripped) - len(stripped.rstrip("\\"))) % 2:
+        stripped += " "  # an escaped trailing space belongs to the value
+    return unescape_dn_value(stripped)
+

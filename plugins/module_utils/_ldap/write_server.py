@@ -18,14 +18,25 @@ The decision is pure (:func:`choose_write_server`, :func:`write_server_from_dns_
 I/O: ``dsServiceName`` comes with the rootDSE and ``fSMORoleOwner`` with the domain head it reads anyway, and the
 role owner's server object is read (one base search) only when the reached DC is not the role owner and the
 write DC is needed.
+
+A ``write_server`` the user gives is checked whenever the domain's facts are read, whether or not the task creates
+anything (a misspelled name would otherwise go unnoticed on a run that only modifies): it must name a writable DC
+of the domain (:func:`judge_write_server`). The domain head read anyway carries ``masteredBy`` (MS-ADTS 3.1.1.1.17:
+the nTDSDSA objects of the DCs holding a writable copy of the NC, the back link of ``hasMasterNCs``); their
+server objects' RDNs are the DCs' names. A DC named ``<server RDN>`` or ``<server RDN>.<domain DNS name>``, or
+the DC reached, costs nothing more; any other name costs one search of the server objects for their
+``dNSHostName`` (:func:`judge_by_server_objects`), and fails when none of the domain's writable DCs has it. An
+IP address cannot be told from names without DNS: it is used as given, with a warning.
 """
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .._errors import GmsaError
-from .names import dn_key, parent_dn
+from .names import dn_key, parent_dn, rdn_value
 
 PDC_EMULATOR = "the PDC emulator"
 WRITE_SERVER_OPTION = "write_server"
@@ -148,4 +159,107 @@ def write_server_not_checked(what: str, names: list[str], reached: str, write_la
     return (
         f"{what} {', '.join(names)} not found on {reached}, and {write_label} could not be reached to look "
         f"there ({why}); if it was created moments ago, it may not have replicated yet."
+    )
+
+
+# What judge_write_server tells of a requested write_server.
+REACHED, NAMED, ADDRESS, UNKNOWN, READ_ONLY = "reached", "named", "address", "unknown", "read-only"
+
+
+def is_address(name: str) -> bool:
+    """Whether ``name`` is an IPv4 or IPv6 address (``[..]`` brackets allowed), not a host name."""
+    try:
+        ipaddress.ip_address(name.strip().strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+
+def server_names(writable_dcs: Sequence[str]) -> list[str]:
+    """The DCs' names from their nTDSDSA DNs (``masteredBy``): the RDN value of each server object above them."""
+    return [rdn_value(parent_dn(ntds)) for ntds in writable_dcs]
+
+
+def judge_write_server(facts: WriteServerFacts, writable_dcs: Sequence[str], domain_dns_name: str) -> str:
+    """What the facts the client holds tell of ``facts.requested`` (pure):
+
+    :data:`REACHED` it is the DC reached, a writable DC of the domain (or ``writable_dcs`` is unknown);
+    :data:`READ_ONLY` it is the DC reached, which holds no writable copy of the domain; :data:`NAMED` its first
+    label is the name of a writable DC's server object and the rest, if any, the domain's DNS name; :data:`ADDRESS`
+    an IP address that is not the reached DC's; :data:`UNKNOWN` anything else (a misspelling, or a DC whose DNS
+    name is not ``<name>.<domain>``): :func:`judge_by_server_objects` decides.
+    """
+    requested = (facts.requested or "").strip()
+    if same_host(requested, facts.reached) or same_host(requested, facts.reached_dns_name):
+        if (
+            writable_dcs
+            and facts.reached_ntds_dn
+            and not any(dn_key(facts.reached_ntds_dn) == dn_key(dc) for dc in writable_dcs)
+        ):
+            return READ_ONLY
+        return REACHED
+    if is_address(requested):
+        return ADDRESS
+    label, _dot, rest = _host_key(requested).partition(".")
+    if (not rest or rest == _host_key(domain_dns_name)) and label in (n.lower() for n in server_names(writable_dcs)):
+        return NAMED
+    return UNKNOWN
+
+
+@dataclass(frozen=True)
+class ServerObject:
+    """A server object of the configuration's sites (``CN=<name>,CN=Servers,CN=<site>,CN=Sites,...``)."""
+
+    dn: str
+    dns_host_name: str
+
+
+def writable_dc_names(servers: Sequence[ServerObject], writable_dcs: Sequence[str]) -> list[str]:
+    """The DNS names of the servers that hold a writable copy of the domain (all of them when unknown), lower-cased
+    as :func:`write_server_from_dns_name` gives them."""
+    parents = [parent_dn(dc) for dc in writable_dcs]
+    return [
+        _host_key(s.dns_host_name) or rdn_value(s.dn)
+        for s in servers
+        if not writable_dcs or any(dn_key(s.dn) == dn_key(parent) for parent in parents)
+    ]
+
+
+def judge_by_server_objects(
+    requested: str, servers: Sequence[ServerObject], writable_dcs: Sequence[str], domain_dns_name: str
+) -> None:
+    """Return when ``requested`` is the dNSHostName of a writable DC of the domain; else raise the GmsaError that
+    names the domain's writable DCs (pure; ``servers`` are every server object of the forest's sites)."""
+    named = [s for s in servers if same_host(requested, s.dns_host_name)]
+    writable = writable_dc_names(servers, writable_dcs)
+    if named and writable_dc_names(named, writable_dcs):
+        return
+    raise not_a_writable_dc(requested, domain_dns_name, writable, is_dc=bool(named))
+
+
+def not_a_writable_dc(requested: str, domain_dns_name: str, writable: Sequence[str], is_dc: bool) -> GmsaError:
+    """The error of a ``write_server`` that names no writable DC of the domain."""
+    what = (
+        "is a domain controller, but holds no writable copy of the domain (a read-only DC, or a DC of another "
+        "domain of the forest)"
+        if is_dc
+        else "names no domain controller of the forest"
+    )
+    listed = f" Its writable DCs: {', '.join(writable)}." if writable else ""
+    return GmsaError(
+        f"write_server {requested} {what}, so {domain_dns_name} cannot create objects there; the task stops before "
+        f"any write.{listed}",
+        hint="Set write_server (GMSA_LDAP_WRITE_SERVER) to the host name of a writable DC of the domain, or leave it "
+        "out to create objects on the PDC emulator.",
+        write_server=requested,
+        writable_dcs=list(writable),
+    )
+
+
+def address_warning(requested: str) -> str:
+    """The warning of a ``write_server`` given as an IP address (the DCs are known by name only)."""
+    return (
+        f"write_server {requested} is an IP address, which this task cannot check against the domain's DCs (known "
+        "by name): give the DC's host name to have it checked."
     )

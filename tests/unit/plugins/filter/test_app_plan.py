@@ -239,6 +239,31 @@ def test_duplicates_are_found_case_insensitively() -> None:
     assert plan["duplicate_spns"] == ["host/Orders", "host/Orders.contoso.com", "http/orders.contoso.com"]
 
 
+def test_a_gmsa_and_a_host_group_of_one_name_in_one_container_clash() -> None:
+    apps = [
+        app({"prod": {"account": "Orders", "host_group": "Web"}}),
+        {"name": "web", "environments": {"prod": {"account": "Web$", "host_group": "orders"}}},
+    ]
+    same = ad_plan(
+        apps, domain="contoso.com", account_path="OU=Apps,DC=contoso,DC=com", group_path="ou=apps, dc=contoso,DC=COM"
+    )
+    assert same["name_clashes"] == [
+        "orders: the gMSA of orders (prod) and the host group of the gMSAs Web would both be CN=orders in "
+        "ou=apps, dc=contoso,DC=COM",
+        "Web: the gMSA of web (prod) and the host group of the gMSAs Orders would both be CN=Web in "
+        "ou=apps, dc=contoso,DC=COM",
+    ]
+    # Different containers, or a container not known: nothing to compare.
+    assert (
+        ad_plan(apps, domain="contoso.com", account_path="OU=Apps,DC=x", group_path="OU=Hosts,DC=x")["name_clashes"]
+        == []
+    )
+    assert ad_plan(apps, domain="contoso.com", account_path="OU=Apps,DC=x")["name_clashes"] == []
+    assert (
+        ad_plan(SHOP_APPS, domain="contoso.com", account_path="OU=A,DC=x", group_path="OU=A,DC=x")["name_clashes"] == []
+    )
+
+
 def test_ad_plan_needs_the_domain() -> None:
     with pytest.raises(AnsibleFilterError, match="needs the domain's DNS name"):
         ad_plan(SHOP_APPS, domain="")

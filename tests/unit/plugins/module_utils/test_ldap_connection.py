@@ -25,6 +25,11 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import (
     Unreachable,
     open_connection,
 )
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.connection import (
+    OPERATION_TIMEOUT,
+    operation_timeout,
+    write_timeout,
+)
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -166,3 +171,10 @@ def test_a_certificate_the_client_does_not_trust_fails_the_task(slow_tls_then_si
     opts = options(slow_tls_then_silent, 5, cert_validation="always")
     with pytest.raises(GmsaError, match=r"TLS to 127\.0\.0\.1:\d+ failed: the certificate is not trusted"):
         open_connection("127.0.0.1", opts, CREDENTIAL)
+
+
+def test_a_write_waits_connection_timeout_and_a_search_or_a_security_descriptor_write_longer():
+    options = ConnectionOptions(connection_timeout=3)
+    assert write_timeout(options) == 3
+    assert write_timeout(options, rewrites_security_descriptor=True) == OPERATION_TIMEOUT == operation_timeout(options)
+    assert operation_timeout(ConnectionOptions(connection_timeout=45)) == 45

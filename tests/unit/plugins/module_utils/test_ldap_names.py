@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import dn_is_valid, dn_key, normalize_dn
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.names import rdn_value
 
 
 @pytest.mark.parametrize(
@@ -74,3 +75,22 @@ def test_dn_key_is_the_lower_case_of_a_dn_as_ad_returns_it():
 @pytest.mark.parametrize("bad", ["foo", "OU=a,,DC=x", "CN=x\\", "=a"])
 def test_dn_key_never_raises(bad):
     assert isinstance(dn_key(bad), str)
+
+
+@pytest.mark.parametrize(
+    ("dn", "value"),
+    [
+        ("CN=app1,OU=Apps,DC=x", "app1"),
+        ("CN=Doe\\, John,OU=People,DC=x", "Doe, John"),
+        ("CN=a\\2Cb\\2B,DC=x", "a,b+"),
+        ("CN=\\C3\\A9t\\C3\\A9,DC=x", "\u00e9t\u00e9"),
+        ("CN=\\#hash\\ ,DC=x", "#hash "),
+    ],
+)
+def test_rdn_value_undoes_the_escapes(dn, value):
+    assert rdn_value(dn) == value
+
+
+def test_dn_key_compares_as_ad_does():
+    assert dn_key("CN=a\\,b, OU=Apps,DC=x") == dn_key("cn=A\\2Cb,ou=apps,dc=X")
+    assert dn_key("CN=a,OU=Apps,DC=x") != dn_key("CN=a,OU=Other,DC=x")

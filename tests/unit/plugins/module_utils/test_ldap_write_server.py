@@ -6,20 +6,32 @@ from __future__ import annotations
 
 import pytest
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import ConnectionOptions
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import ConnectionOptions, Entry, LdapClient
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.write_server import (
+    ADDRESS,
+    NAMED,
     PDC_EMULATOR,
+    REACHED,
+    READ_ONLY,
+    UNKNOWN,
     WRITE_SERVER_OPTION,
+    ServerObject,
     WriteServer,
     WriteServerFacts,
+    address_warning,
     choose_write_server,
+    judge_by_server_objects,
+    judge_write_server,
     replication_behind,
     same_host,
+    server_names,
     servers_for_run,
     unreachable_write_server,
+    writable_dc_names,
     write_server_from_dns_name,
 )
 
+DOMAIN_DN = "DC=contoso,DC=com"
 SITE = "CN=Servers,CN=Default-First-Site-Name,CN=Sites,CN=Configuration,DC=contoso,DC=com"
 DC1_NTDS = f"CN=NTDS Settings,CN=DC1,{SITE}"
 DC2_NTDS = f"CN=NTDS Settings,CN=DC2,{SITE}"
@@ -151,3 +163,132 @@ def test_write_server_env_fallback() -> None:
 )
 def test_servers_for_run_put_the_write_dc_first_and_keep_the_rest_as_failover(write, reached, servers, expected):
     assert servers_for_run(write, reached, servers) == expected
+
+
+# -- a write_server the user gives is checked on every task -----------------------------------------------------
+
+WRITABLE = (DC1_NTDS, DC2_NTDS)
+SERVERS = [
+    ServerObject(f"CN=DC1,{SITE}", "DC1.contoso.com"),
+    ServerObject(f"CN=DC2,{SITE}", "dc2.contoso.com"),
+    ServerObject(f"CN=RODC1,{SITE}", "rodc1.contoso.com"),
+    ServerObject(f"CN=EU1,{SITE}", "eu1.eu.contoso.com"),
+]
+
+
+@pytest.mark.parametrize(
+    ("requested", "verdict"),
+    [
+        # The DC reached, by the name connected to or its dnsHostName: nothing to read.
+        ("dc1.contoso.com", REACHED),
+        ("DC1.CONTOSO.COM.", REACHED),
+        # Another writable DC by its usual names, told by masteredBy of the domain head read anyway.
+        ("dc2.contoso.com", NAMED),
+        ("DC2", NAMED),
+        # An address cannot be told from names.
+        ("10.0.0.3", ADDRESS),
+        ("[fd00::3]", ADDRESS),
+        # A misspelling (name or domain), or a DC whose DNS name is not <name>.<domain>: the server objects decide.
+        ("dc3.contoso.com", UNKNOWN),
+        ("dc2.contso.com", UNKNOWN),
+        ("dc2-eu.example.net", UNKNOWN),
+    ],
+)
+def test_judge_write_server_from_what_the_client_read_anyway(requested: str, verdict: str) -> None:
+    assert judge_write_server(facts(requested=requested), WRITABLE, "contoso.com") == verdict
+
+
+def test_the_dc_reached_as_write_server_must_hold_a_writable_copy():
+    rodc = f"CN=NTDS Settings,CN=RODC1,{SITE}"
+    given = WriteServerFacts("rodc1.contoso.com", "rodc1.contoso.com", rodc, DC1_NTDS, "rodc1.contoso.com")
+    assert judge_write_server(given, WRITABLE, "contoso.com") == READ_ONLY
+    # masteredBy unread: nothing to hold it against.
+    assert judge_write_server(given, (), "contoso.com") == REACHED
+
+
+def test_the_server_objects_accept_a_writable_dc_by_its_dns_name():
+    judge_by_server_objects("DC1.contoso.com", SERVERS, WRITABLE, "contoso.com")
+    # masteredBy unread: any DC of the forest with that name.
+    judge_by_server_objects("rodc1.contoso.com", SERVERS, (), "contoso.com")
+
+
+READ_ONLY_TEXT = (
+    "is a domain controller, but holds no writable copy of the domain (a read-only DC, or a DC of another domain "
+    "of the forest)"
+)
+
+
+@pytest.mark.parametrize(
+    ("requested", "what"),
+    [
+        ("dc3.contoso.com", "names no domain controller of the forest"),
+        ("rodc1.contoso.com", READ_ONLY_TEXT),
+        ("eu1.eu.contoso.com", READ_ONLY_TEXT),
+    ],
+)
+def test_a_write_server_that_is_no_writable_dc_of_the_domain_fails_naming_them(requested: str, what: str):
+    with pytest.raises(GmsaError) as failure:
+        judge_by_server_objects(requested, SERVERS, WRITABLE, "contoso.com")
+    error = failure.value
+    assert error.message == (
+        f"write_server {requested} {what}, so contoso.com cannot create objects there; the task stops before any "
+        "write. Its writable DCs: dc1.contoso.com, dc2.contoso.com."
+    )
+    assert "Its writable DCs: dc1.contoso.com, dc2.contoso.com." in error.message
+    assert "leave it out to create objects on the PDC emulator" in (error.hint or "")
+    assert error.details["writable_dcs"] == ["dc1.contoso.com", "dc2.contoso.com"]
+
+
+def test_server_names_and_the_address_warning():
+    assert server_names(WRITABLE) == ["DC1", "DC2"]
+    assert writable_dc_names(SERVERS, ()) == [s.dns_host_name.lower() for s in SERVERS]
+    assert "cannot check against the domain's DCs" in address_warning("10.0.0.3")
+
+
+class CannedClient(LdapClient):
+    """An LdapClient reached on dc1 whose reads answer from the lab's domain head and server objects."""
+
+    def __init__(self, write_server: str) -> None:
+        super().__init__(ConnectionOptions(server=("dc1.contoso.com",), write_server=write_server))
+        self.server_name = "dc1.contoso.com"
+        self._root_dse = Entry(
+            "",
+            {
+                "defaultnamingcontext": [b"DC=contoso,DC=com"],
+                "configurationnamingcontext": [b"CN=Configuration,DC=contoso,DC=com"],
+                "dnshostname": [b"DC1.contoso.com"],
+                "dsservicename": [DC1_NTDS.encode()],
+            },
+        )
+        self.bases: list[str] = []
+
+    def search(self, base, ldap_filter="(objectClass=*)", attributes=(), scope="subtree", **_kwargs):
+        self.bases.append(base)
+        if base == "DC=contoso,DC=com":
+            head = {"objectsid": [bytes.fromhex("010400000000000515000000010000000200000003000000")]}
+            head["objectguid"] = [bytes(16)]
+            head["masteredby"] = [DC1_NTDS.encode(), DC2_NTDS.encode()]
+            return [Entry(base, head)]
+        if base.startswith("CN=Sites,"):
+            return [Entry(s.dn, {"dnshostname": [s.dns_host_name.encode()]}) for s in SERVERS]
+        return []
+
+
+@pytest.mark.parametrize("write_server", ["dc1.contoso.com", "dc2.contoso.com", "DC2"])
+def test_a_usual_write_server_name_costs_no_operation(write_server: str) -> None:
+    client = CannedClient(write_server)
+    assert client.domain.writable_dcs == WRITABLE
+    assert not [base for base in client.bases if base.startswith("CN=Sites,")]
+
+
+def test_a_misspelled_write_server_fails_when_the_domain_is_read() -> None:
+    client = CannedClient("dc3.contoso.com")
+    with pytest.raises(GmsaError, match=r"write_server dc3\.contoso\.com names no domain controller of the forest"):
+        client.check_write_server()
+    assert client.bases[-1] == f"CN=Sites,CN=Configuration,{DOMAIN_DN}"
+
+
+def test_an_address_is_used_with_a_warning() -> None:
+    client = CannedClient("10.0.0.3")
+    assert client.domain.dns_name == "contoso.com"
+    assert [w for w in client.warnings if "is an IP address" in w]
