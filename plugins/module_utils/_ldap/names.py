@@ -182,4 +182,3 @@ def rdn_value(dn: str) -> str:
     if len(stripped) < len(value) and (len(stripped) - len(stripped.rstrip("\\"))) % 2:
         stripped += " "  # an escaped trailing space belongs to the value
     return unescape_dn_value(stripped)
-

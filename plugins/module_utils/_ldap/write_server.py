@@ -175,7 +175,6 @@ def is_address(name: str) -> bool:
     return True
 
 
-
 def server_names(writable_dcs: Sequence[str]) -> list[str]:
     """The DCs' names from their nTDSDSA DNs (``masteredBy``): the RDN value of each server object above them."""
     return [rdn_value(parent_dn(ntds)) for ntds in writable_dcs]
