@@ -219,11 +219,11 @@ class Planned:
     files: list[FileAction]
 
 
-def _plan_skipped(request: SpecRequest, source: Any, create: bool) -> Planned:
+def _plan_skipped(request: SpecRequest, source: Any, create: bool, folders: files.CheckedFolders) -> Planned:
     """A spec left alone because an account it names does not exist: no file is read, written or removed."""
     filename = request.filename or (os.path.basename(request.path) if request.path else None)
     filename = filename or default_filename(source.domain, request.account)
-    path = files.target_path(request.path, request.dest, filename, create)
+    path = files.target_path(request.path, request.dest, filename, create, folders)
     result: dict[str, Any] = {
         "filename": filename,
         "security_opt": files.docker_reference(path, filename),
@@ -233,9 +233,9 @@ def _plan_skipped(request: SpecRequest, source: Any, create: bool) -> Planned:
     return Planned(request, result, [])
 
 
-def _plan_present(request: SpecRequest, source: Any, create: bool) -> Planned:
+def _plan_present(request: SpecRequest, source: Any, create: bool, folders: files.CheckedFolders) -> Planned:
     if source.missing:
-        return _plan_skipped(request, source, create)
+        return _plan_skipped(request, source, create, folders)
     spec = build_credential_spec(
         request.account,
         source.domain,
@@ -244,7 +244,7 @@ def _plan_present(request: SpecRequest, source: Any, create: bool) -> Planned:
     )
     filename = request.filename or (os.path.basename(request.path) if request.path else None)
     filename = filename or default_filename(source.domain, request.account)
-    path = files.target_path(request.path, request.dest, filename, create)
+    path = files.target_path(request.path, request.dest, filename, create, folders)
     result: dict[str, Any] = {
         "credential_spec": spec,
         "filename": filename,
@@ -259,7 +259,7 @@ def _plan_present(request: SpecRequest, source: Any, create: bool) -> Planned:
         )
         result["kubernetes_resource"], result["kubernetes_rbac"] = documents[0], documents[1:]
         if request.kubernetes_dest is not None:
-            files.check_folder(request.kubernetes_dest, "kubernetes_dest", create)
+            folders.check(request.kubernetes_dest, "kubernetes_dest", create)
             manifest = render_manifest(documents, _manifest_header(request, source.domain.dns_name))
     if path is not None:
         changed, before = needs_write(path, spec)
@@ -317,16 +317,18 @@ def plan_specs(
     present = [r for r in requests if r.state == "present"]
     accounts = [SpecAccounts(r.account, r.domain, r.additional_accounts) for r in present]
     sources = iter(read_spec_sources(client, accounts, forest, skip_missing) if present else ())
+    folders = files.CheckedFolders()
     planned = []
     for request in requests:
         try:
             if request.state == "present":
-                planned.append(_plan_present(request, next(sources), create))
+                planned.append(_plan_present(request, next(sources), create, folders))
             else:
                 planned.append(_plan_absent(request, forest))
         except GmsaError as exc:
             raise _located(exc, request.where) from None
-    targets = [(os.path.realpath(action.path), item.request) for item in planned for action in item.files]
+    real_folders: dict[str, str] = {}
+    targets = [(files.real_path(action.path, real_folders), item.request) for item in planned for action in item.files]
     _refuse_twice(targets, "file", "Give each spec its own file (filename or path) and Kubernetes resource name.")
     return planned
 

@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+from ansible_collections.wincontainers.gmsa.plugins.module_utils import _credspec_files as files
 from ansible_collections.wincontainers.gmsa.plugins.module_utils import _credspec_task
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec import CredentialSpecError, DomainIdentity
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_ad import AccountRequest, SpecSource
@@ -195,3 +197,16 @@ def test_a_spec_whose_gmsa_does_not_exist_is_planned_skipped(tmp_path: Any, monk
         "skipped": True,
         "skip_reason": "gMSA 'Gone' does not exist in contoso.com.",
     }
+
+
+def test_real_path_resolves_folders_once_and_links_always(tmp_path: Any) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "a.json").write_text("{}")
+    (tmp_path / "real" / "b.json").symlink_to(tmp_path / "real" / "a.json")
+    folders: dict[str, str] = {}
+
+    for name in ("a.json", "b.json", "new.json", ".."):
+        path = str(tmp_path / "linked" / name)
+        assert files.real_path(path, folders) == os.path.realpath(path)
+    assert folders == {str(tmp_path / "linked"): str((tmp_path / "real").resolve())}
