@@ -43,7 +43,13 @@ def ensure_gmsas(conn: ldap3.Connection, domain_dn: str, admin_sid: str, count: 
     """The N gMSAs, added where missing (the attributes gmsa_account writes)."""
     container = f"CN=Managed Service Accounts,{domain_dn}"
     conn.search(container, f"(sAMAccountName={PREFIX}*)", attributes=["sAMAccountName"])
-    existing = {e["attributes"]["sAMAccountName"].rstrip("$").lower() for e in conn.response if e.get("attributes")}
+    existing = {
+        str(value).rstrip("$").lower()
+        for entry in conn.response
+        if entry.get("type") == "searchResEntry"
+        for value in entry["raw_attributes"].get("sAMAccountName", [])
+        for value in [value.decode()]
+    }
     membership = build_gmsa_membership([admin_sid])
     realm = env("GMSA_LAB_REALM").lower()
     for name in names(count):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ._credspec import CredentialSpecError, DomainIdentity, account_name, domain_scope
@@ -124,8 +125,9 @@ class Forest:
         self.client = client
         self._domains: list[ForestDomain] | None = None
 
-    @property
+    @cached_property
     def own(self) -> ForestDomain:
+        """The connection's domain (read once per connection; every spec of a task asks)."""
         info = self.client.domain
         return ForestDomain(DomainIdentity.of(info), info.domain_dn)
 
