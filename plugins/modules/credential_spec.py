@@ -184,7 +184,7 @@ options:
     description:
       - Return the documents built, RV(credential_spec), RV(kubernetes_resource) and RV(kubernetes_rbac) (with
         O(specs), in each entry of RV(specs)).
-      - V(false) leaves them out, for a task that only writes files and reads back paths and changes: the result
+      - V(false) leaves them out, for a task that only writes files and reads back paths and changes; the result
         of hundreds of specs is then a few lines per spec instead of several kilobytes, which Ansible reads,
         stores and templates faster. What is written is the same.
     type: bool
@@ -235,7 +235,7 @@ options:
         C(<kubernetes_resource_name>.yml) for C(kubectl apply -f) - the C(GMSACredentialSpec), then the
         C(ClusterRole), then the C(RoleBinding), each a YAML document under a comment naming the gMSA.
       - A spec without O(kubernetes_resource_name) gets C(gmsa-<account>), the name kubernetes.io's gMSA task
-        gives its example, made a valid Kubernetes name (lower case, without C($), other characters C(-)):
+        gives its example, made a valid Kubernetes name (lower case, without C($), other characters C(-));
         V(WebApp01) gives V(gmsa-webapp01). With O(specs), a top-level O(kubernetes_dest) applies to every entry,
         so every entry gets a manifest. The file is written atomically and only when its text differs, with
         the file options of the spec file (O(mode), O(owner), O(group)); with O(state=absent) it is removed.
