@@ -104,7 +104,7 @@ def _entries(params: Mapping[str, Any]) -> tuple[list[Mapping[str, Any]], bool]:
 def _merged(entry: Mapping[str, Any], params: Mapping[str, Any], bulk: bool) -> dict[str, Any]:
     """An entry's options over the task's. In the bulk form an entry's own ``path`` replaces a shared ``dest``.
     A spec with ``kubernetes_dest`` and no ``kubernetes_resource_name`` gets ``_k8s.default_resource_name``."""
-    values = {}
+    values: dict[str, Any] = {}
     for option in SPEC_OPTIONS:
         value = entry.get(option)
         values[option] = params.get(option) if value is None else value

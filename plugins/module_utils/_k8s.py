@@ -19,8 +19,8 @@ from typing import Any
 from ansible.module_utils.common.yaml import HAS_LIBYAML, HAS_YAML, yaml_dump_all
 
 if HAS_LIBYAML:  # PyYAML with libyaml, as ansible-core prefers it
-    from yaml import CSafeDumper, serialize_all
-    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+    from yaml import CSafeDumper, serialize_all  # type: ignore[import-untyped]
+    from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode  # type: ignore[import-untyped]
 
 from ._credspec import CredentialSpecError, validate_credential_spec
 
@@ -217,7 +217,7 @@ def _node(value: Any, seen: set[int]) -> Node:
 
 if HAS_LIBYAML:
 
-    class _ManifestDumper(CSafeDumper):  # type: ignore[misc,valid-type]
+    class _ManifestDumper(CSafeDumper):
         """libyaml's safe dumper whose scalar tag resolution (which decides plain or quoted) is remembered: a
         fleet's manifests repeat the same keys and values thousands of times."""
 
