@@ -102,7 +102,9 @@ def run_module(args_file: str, pythonpath: str, profile: str | None = None) -> t
         command += ["-m", "cProfile", "-o", profile]
     command += ["-m", MODULE, args_file]
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": pythonpath})
+    done = subprocess.run(
+        command, check=False, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": pythonpath}
+    )
     elapsed = time.perf_counter() - start
     result = json.loads(done.stdout)
     if result.get("failed"):
@@ -140,7 +142,7 @@ def main() -> None:
         written = sum(1 for spec in result["specs"] if spec["changed"])
         print(f"{options.count} specs, first run: {first:.2f} s ({written} changed)")
         times = []
-        for _ in range(options.repeat):
+        for _round in range(options.repeat):
             elapsed, result = run_module(handle.name, pythonpath)
             if result["changed"]:
                 sys.exit("the no-op run changed something")
