@@ -25,6 +25,7 @@ from typing import Any
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._k8s import default_resource_name
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap.names import dn_key
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._rules import gmsa_name, problem
 
@@ -331,7 +332,8 @@ def apps_credential_spec_plan(
     Returns ``entries`` (one per app and environment: app, environment, account, kubernetes - namespace,
     service_account, resource_name - and sql, or None for an app without sql) and ``incomplete`` (app
     environments without an account). ``kubernetes`` defaults: ``kubernetes_namespace``, the app's name and
-    ``gmsa-<account>``, each made a valid Kubernetes name (lower case, other characters ``-``); then the app's
+    ``gmsa-<account>`` (``_k8s.default_resource_name``, as ``credential_spec`` names a manifest without one), each
+    made a valid Kubernetes name (lower case, other characters ``-``); then the app's
     ``kubernetes``, then the environment's, key by key. ``sql``: the app's, then the environment's.
     """
     namespace = _text(kubernetes_namespace, "The Kubernetes namespace", "kubernetes_namespace") or "default"
@@ -341,7 +343,7 @@ def apps_credential_spec_plan(
         kubernetes = {
             "namespace": namespace,
             "service_account": _NOT_IN_K8S_NAME.sub("-", app.lower()),
-            "resource_name": "gmsa-" + _NOT_IN_K8S_NAME.sub("-", account.lower()),
+            "resource_name": default_resource_name(account),
             **app_settings.get("kubernetes", {}),
             **settings.get("kubernetes", {}),
         }

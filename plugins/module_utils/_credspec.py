@@ -514,4 +514,6 @@ def needs_write(path: str, spec: Mapping[str, Any]) -> tuple[bool, str | None]:
         return True, raw.decode("utf-8", errors="replace")
     if text.startswith("\ufeff"):
         return True, text
+    if text == render_credential_spec(spec):  # the collection's own layout: equal without parsing it
+        return False, text
     return not same_content(text, spec), text

@@ -50,11 +50,40 @@ def check_folder(folder: str, what: str, create: bool) -> None:
     )
 
 
-def target_path(path: str | None, dest: str | None, filename: str, create: bool = False) -> str | None:
+class CheckedFolders:
+    """``check_folder`` for the specs of one task, once per folder: a fleet's hundreds of files share one or two
+    folders, whose state does not change while the task plans (it writes only after planning every spec)."""
+
+    def __init__(self) -> None:
+        self._checked: set[tuple[str, str, bool]] = set()
+
+    def check(self, folder: str, what: str, create: bool) -> None:
+        key = (folder, what, create)
+        if key not in self._checked:
+            check_folder(folder, what, create)
+            self._checked.add(key)
+
+
+def real_path(path: str, folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, resolving each folder once (``folders`` remembers them): the path's own name
+    is only resolved when it is a symbolic link. A fleet's files share their folders."""
+    folder, name = os.path.split(path)
+    if name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    if folder not in folders:
+        folders[folder] = os.path.realpath(folder or ".")
+    return os.path.join(folders[folder], name)
+
+
+def target_path(
+    path: str | None, dest: str | None, filename: str, create: bool = False, folders: CheckedFolders | None = None
+) -> str | None:
     """The spec file's path from ``dest`` + ``filename`` or ``path`` (None when the spec is only returned).
 
-    The folder must exist unless ``create`` (the module then makes it before writing).
+    The folder must exist unless ``create`` (the module then makes it before writing). ``folders`` spares the
+    checks of a folder already checked for another spec of the task.
     """
+    checked = folders or CheckedFolders()
     if path:
         if os.path.isdir(path):
             raise CredentialSpecError(
@@ -63,7 +92,7 @@ def target_path(path: str | None, dest: str | None, filename: str, create: bool 
         folder = os.path.dirname(path) or "."
         if not create and not os.path.isdir(folder):
             raise CredentialSpecError(f"The folder of path {path} does not exist.", "Create it first.")
-        check_folder(folder, "The folder of path", create)
+        checked.check(folder, "The folder of path", create)
         return path
     if not dest:
         return None
@@ -72,7 +101,7 @@ def target_path(path: str | None, dest: str | None, filename: str, create: bool 
             f"dest {dest} is not an existing folder.",
             "Create it first (ansible.builtin.file with state: directory), or give the file's full path as path.",
         )
-    check_folder(dest, "dest", create)
+    checked.check(dest, "dest", create)
     return contained_path(dest, filename)
 
 

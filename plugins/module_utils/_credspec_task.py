@@ -36,7 +36,7 @@ from ._credspec import (
 )
 from ._credspec_ad import AccountRequest, Forest, SpecAccounts, parse_account_requests, read_spec_sources
 from ._errors import GmsaError
-from ._k8s import dns1123_label, dns1123_subdomain, manifest_documents, render_manifest
+from ._k8s import default_resource_name, dns1123_label, dns1123_subdomain, manifest_documents, render_manifest
 
 # The options of one spec, at the top level and per ``specs`` entry. The ones in PER_SPEC_ONLY name one spec
 # and cannot be shared defaults of many.
@@ -57,6 +57,8 @@ SPEC_OPTIONS = (
 )
 PER_SPEC_ONLY = ("account", "filename", "path", "kubernetes_resource_name")
 MANIFEST_SUFFIX = ".yml"
+# missing_account_action: what a spec whose gMSA does not exist does (fail the task, or skip the spec).
+MISSING_ACCOUNT_ACTIONS = ("fail", "warn", "ignore")
 
 
 @dataclass(frozen=True)
@@ -101,17 +103,16 @@ def _entries(params: Mapping[str, Any]) -> tuple[list[Mapping[str, Any]], bool]:
 
 
 def _merged(entry: Mapping[str, Any], params: Mapping[str, Any], bulk: bool) -> dict[str, Any]:
-    """An entry's options over the task's. In the bulk form an entry's own ``path`` replaces a shared ``dest``,
-    and a shared ``kubernetes_dest`` only applies to entries that name a Kubernetes resource."""
+    """An entry's options over the task's. In the bulk form an entry's own ``path`` replaces a shared ``dest``.
+    A spec with ``kubernetes_dest`` and no ``kubernetes_resource_name`` gets ``_k8s.default_resource_name``."""
     values = entry_over_defaults(entry, params, SPEC_OPTIONS)
-    if not bulk:
-        return values
-    if entry.get("path") is not None:
+    if bulk and entry.get("path") is not None:
         if entry.get("dest") is not None:
             raise CredentialSpecError("parameters are mutually exclusive: dest|path.", "Give one of them.")
         values["dest"] = None  # the entry's own path wins over a shared dest
-    if entry.get("kubernetes_dest") is None and values["kubernetes_resource_name"] is None:
-        values["kubernetes_dest"] = None  # a shared manifest folder is for the entries that name a resource
+    if values["kubernetes_dest"] is not None and values["kubernetes_resource_name"] is None:
+        account_name(values["account"])  # a bad account name fails as such, not as a bad Kubernetes name
+        values["kubernetes_resource_name"] = default_resource_name(values["account"])
     return values
 
 
@@ -125,11 +126,6 @@ def _request(values: Mapping[str, Any], where: str) -> SpecRequest:
         dns1123_subdomain(values["kubernetes_resource_name"], "kubernetes_resource_name")
         dns1123_subdomain(values["kubernetes_service_account"], "kubernetes_service_account")
         dns1123_label(values["kubernetes_namespace"], "kubernetes_namespace")
-    elif values["kubernetes_dest"] is not None:
-        raise CredentialSpecError(
-            "kubernetes_dest needs kubernetes_resource_name: the manifest is named after the GMSACredentialSpec.",
-            "Give kubernetes_resource_name (for example 'gmsa-webapp01'), or leave kubernetes_dest out.",
-        )
     filename = None
     if values["filename"]:
         if not values["dest"]:
@@ -221,7 +217,23 @@ class Planned:
     files: list[FileAction]
 
 
-def _plan_present(request: SpecRequest, source: Any, create: bool) -> Planned:
+def _plan_skipped(request: SpecRequest, source: Any, create: bool, folders: files.CheckedFolders) -> Planned:
+    """A spec left alone because an account it names does not exist: no file is read, written or removed."""
+    filename = request.filename or (os.path.basename(request.path) if request.path else None)
+    filename = filename or default_filename(source.domain, request.account)
+    path = files.target_path(request.path, request.dest, filename, create, folders)
+    result: dict[str, Any] = {
+        "filename": filename,
+        "security_opt": files.docker_reference(path, filename),
+        "skipped": True,
+        "skip_reason": "; ".join(source.missing) + ".",
+    }
+    return Planned(request, result, [])
+
+
+def _plan_present(request: SpecRequest, source: Any, create: bool, folders: files.CheckedFolders) -> Planned:
+    if source.missing:
+        return _plan_skipped(request, source, create, folders)
     spec = build_credential_spec(
         request.account,
         source.domain,
@@ -230,7 +242,7 @@ def _plan_present(request: SpecRequest, source: Any, create: bool) -> Planned:
     )
     filename = request.filename or (os.path.basename(request.path) if request.path else None)
     filename = filename or default_filename(source.domain, request.account)
-    path = files.target_path(request.path, request.dest, filename, create)
+    path = files.target_path(request.path, request.dest, filename, create, folders)
     result: dict[str, Any] = {
         "credential_spec": spec,
         "filename": filename,
@@ -245,7 +257,7 @@ def _plan_present(request: SpecRequest, source: Any, create: bool) -> Planned:
         )
         result["kubernetes_resource"], result["kubernetes_rbac"] = documents[0], documents[1:]
         if request.kubernetes_dest is not None:
-            files.check_folder(request.kubernetes_dest, "kubernetes_dest", create)
+            folders.check(request.kubernetes_dest, "kubernetes_dest", create)
             manifest = render_manifest(documents, _manifest_header(request, source.domain.dns_name))
     if path is not None:
         changed, before = needs_write(path, spec)
@@ -290,26 +302,31 @@ def _plan_absent(request: SpecRequest, forest: Forest | None) -> Planned:
     return Planned(request, result, actions)
 
 
-def plan_specs(client: Any, requests: Sequence[SpecRequest], create: bool = False) -> list[Planned]:
+def plan_specs(
+    client: Any, requests: Sequence[SpecRequest], create: bool = False, skip_missing: bool = False
+) -> list[Planned]:
     """Read AD once for every spec, build each one and compare its files; nothing is written.
 
     ``client`` may be None when no request needs AD. Raises GmsaError (CredentialSpecError naming the spec for
-    bad input, and when two specs would write one file).
+    bad input, and when two specs would write one file). A present spec naming a gMSA that does not exist fails
+    the task, or with ``skip_missing`` is planned as skipped (``skipped`` and ``skip_reason`` in its result).
     """
     forest = Forest(client) if client is not None else None
     present = [r for r in requests if r.state == "present"]
     accounts = [SpecAccounts(r.account, r.domain, r.additional_accounts) for r in present]
-    sources = iter(read_spec_sources(client, accounts, forest) if present else ())
+    sources = iter(read_spec_sources(client, accounts, forest, skip_missing) if present else ())
+    folders = files.CheckedFolders()
     planned = []
     for request in requests:
         try:
             if request.state == "present":
-                planned.append(_plan_present(request, next(sources), create))
+                planned.append(_plan_present(request, next(sources), create, folders))
             else:
                 planned.append(_plan_absent(request, forest))
         except GmsaError as exc:
             raise _located(exc, request.where) from None
-    targets = [(os.path.realpath(action.path), item.request) for item in planned for action in item.files]
+    real_folders: dict[str, str] = {}
+    targets = [(files.real_path(action.path, real_folders), item.request) for item in planned for action in item.files]
     _refuse_twice(targets, "file", "Give each spec its own file (filename or path) and Kubernetes resource name.")
     return planned
 
@@ -349,10 +366,15 @@ def _apply(module: Any, planned: Planned, create: bool) -> dict[str, Any]:
 def converge_specs(module: Any, client: Any, requests: Sequence[SpecRequest]) -> list[dict[str, Any]]:
     """Build every spec (``plan_specs``), then write or remove each file that differs, spec by spec.
 
-    ``module`` is the AnsibleModule (check and diff mode, file options, ``create_folders``). Returns one result
-    per request, in order, each with ``changed`` and, in diff mode, ``diff`` (one dict, or a list when both the
-    spec file and the manifest changed).
+    ``module`` is the AnsibleModule (check and diff mode, file options, ``create_folders``,
+    ``missing_account_action``). Returns one result per request, in order, each with ``changed`` and, in diff
+    mode, ``diff`` (one dict, or a list when both the spec file and the manifest changed). With
+    ``missing_account_action=warn`` one warning names the specs skipped for a gMSA that does not exist.
     """
     create = bool(module.params.get("create_folders"))
-    planned = plan_specs(client, requests, create)
+    action = module.params.get("missing_account_action") or "fail"
+    planned = plan_specs(client, requests, create, skip_missing=action != "fail")
+    skipped = [f"{item.request.where}{item.result['skip_reason']}" for item in planned if "skip_reason" in item.result]
+    if skipped and action == "warn":
+        module.warn(f"Skipped {len(skipped)} credential spec(s) whose gMSA does not exist: " + " ".join(skipped))
     return [_apply(module, item, create) for item in planned]

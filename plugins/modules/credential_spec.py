@@ -18,8 +18,8 @@ description:
     C(MachineAccountName). C(GroupManagedServiceAccounts) lists the primary account twice (scoped to the
     domain's DNS name, then to its NetBIOS name) and each additional account once, scoped to its domain's DNS
     name. Keys are in the order of Microsoft's published example.
-  - Every account must exist in AD as a gMSA (object class C(msDS-GroupManagedServiceAccount)); a missing
-    account, a user or a computer fails the task.
+  - Every account must exist in AD as a gMSA (object class C(msDS-GroupManagedServiceAccount)); a user or a
+    computer fails the task, and so does a missing account unless O(missing_account_action) says to skip its spec.
   - With O(dest) or O(path) the spec is written to a file, atomically and only when its JSON content differs.
     A file holding the same JSON in another layout (the whitespace of PowerShell's C(ConvertTo-Json), say) is
     left alone. Without either, the spec is only returned.
@@ -166,6 +166,29 @@ options:
       - The full path of the spec file, instead of O(dest) and O(filename). Its folder must exist, unless
         O(create_folders=true).
     type: path
+  missing_account_action:
+    description:
+      - What a spec does when its O(account) (or one of its O(additional_accounts)) does not exist in AD, which
+        the module finds out with the one search it makes for the accounts anyway.
+      - V(fail) fails the task before any file is written, naming every missing account.
+      - V(warn) and V(ignore) skip that spec - no file of it is read, written or removed - and carry on with the
+        others; its result has C(skipped=true) and C(skip_reason) naming the missing account(s). V(warn) also adds
+        one warning naming the skipped specs. In the single form the task is then reported skipped.
+      - Useful in check mode after a task that would create the gMSAs, and for a fleet where some apps are not
+        provisioned yet. An object of that name that is not a gMSA (a user, a computer) always fails the task.
+      - Does not apply to O(state=absent), which never checks the accounts.
+    type: str
+    choices: [fail, warn, ignore]
+    default: fail
+  return_content:
+    description:
+      - Return the documents built, RV(credential_spec), RV(kubernetes_resource) and RV(kubernetes_rbac) (with
+        O(specs), in each entry of RV(specs)).
+      - V(false) leaves them out, for a task that only writes files and reads back paths and changes; the result
+        of hundreds of specs is then a few lines per spec instead of several kilobytes, which Ansible reads,
+        stores and templates faster. What is written is the same.
+    type: bool
+    default: true
   create_folders:
     description:
       - Create the spec file's folder (O(dest), or the folder of O(path)) and O(kubernetes_dest), with their
@@ -195,6 +218,8 @@ options:
       - Also return, in RV(kubernetes_resource), the C(GMSACredentialSpec) object of this name that the Kubernetes
         gMSA webhook reads, and in RV(kubernetes_rbac) the objects allowing a service account to use it.
       - A lower-case DNS-1123 name, for example V(gmsa-webapp01).
+      - Defaults to C(gmsa-<account>) when O(kubernetes_dest) is given (see there); without O(kubernetes_dest)
+        nothing Kubernetes is returned unless it is set.
     type: str
   kubernetes_service_account:
     description: The service account of the pods that use the spec, bound to the C(ClusterRole) in RV(kubernetes_rbac).
@@ -209,8 +234,10 @@ options:
       - Also write RV(kubernetes_resource) and RV(kubernetes_rbac) into this folder, as one manifest file named
         C(<kubernetes_resource_name>.yml) for C(kubectl apply -f) - the C(GMSACredentialSpec), then the
         C(ClusterRole), then the C(RoleBinding), each a YAML document under a comment naming the gMSA.
-      - Needs O(kubernetes_resource_name); with O(specs), a top-level O(kubernetes_dest) applies to the entries that
-        give one. The file is written atomically and only when its text differs, with
+      - A spec without O(kubernetes_resource_name) gets C(gmsa-<account>), the name kubernetes.io's gMSA task
+        gives its example, made a valid Kubernetes name (lower case, without C($), other characters C(-));
+        V(WebApp01) gives V(gmsa-webapp01). With O(specs), a top-level O(kubernetes_dest) applies to every entry,
+        so every entry gets a manifest. The file is written atomically and only when its text differs, with
         the file options of the spec file (O(mode), O(owner), O(group)); with O(state=absent) it is removed.
       - It must exist, unless O(create_folders=true). Writing YAML needs PyYAML on the host the module runs on
         (ansible-core's own dependency on a controller).
@@ -324,7 +351,7 @@ EXAMPLES = r"""
 RETURN = r"""
 credential_spec:
   description: The credential spec, as written to the file.
-  returned: when O(state=present) (with O(specs), in each entry of RV(specs))
+  returned: when O(state=present) and O(return_content=true) (with O(specs), in each entry of RV(specs))
   type: dict
   sample:
     CmsPlugins: [ActiveDirectory]
@@ -360,7 +387,7 @@ security_opt:
 kubernetes_resource:
   description: The C(windows.k8s.io/v1) C(GMSACredentialSpec) holding the spec, valid against the CRD of
     kubernetes-sigs/windows-gmsa.
-  returned: when O(kubernetes_resource_name) is given and O(state=present)
+  returned: when O(kubernetes_resource_name) is given, O(state=present) and O(return_content=true)
   type: dict
   sample:
     apiVersion: windows.k8s.io/v1
@@ -371,7 +398,7 @@ kubernetes_rbac:
   description:
     - A C(ClusterRole) named C(use-<resource name>) allowing the C(use) verb on that C(GMSACredentialSpec), and a
       C(RoleBinding) of it to O(kubernetes_service_account) in O(kubernetes_namespace).
-  returned: when O(kubernetes_resource_name) is given and O(state=present)
+  returned: when O(kubernetes_resource_name) is given, O(state=present) and O(return_content=true)
   type: list
   elements: dict
   sample:
@@ -407,6 +434,8 @@ specs:
       RV(path), RV(filename), RV(security_opt), RV(kubernetes_resource), RV(kubernetes_rbac),
       RV(credential_spec_changed), RV(kubernetes_manifest), RV(kubernetes_manifest_changed), RV(backup_file)) and
       C(changed). The task is changed when any entry is.
+      - An entry skipped by O(missing_account_action) has only RV(filename), RV(security_opt), C(changed=false),
+        RV(skipped) and RV(skip_reason).
     - In diff mode the task's C(diff) is a list of every file's change.
   returned: with O(specs)
   type: list
@@ -420,6 +449,17 @@ specs:
       kubernetes_manifest: /srv/gmsa/kubernetes/gmsa-webapp01.yml
       kubernetes_manifest_changed: true
       credential_spec: {CmsPlugins: [ActiveDirectory], DomainJoinConfig: {}, ActiveDirectoryConfig: {}}
+skipped:
+  description: The spec was skipped because an account it names does not exist (O(missing_account_action) V(warn)
+    or V(ignore)); no file of it was touched.
+  returned: when a spec was skipped (with O(specs), in that entry of RV(specs))
+  type: bool
+  sample: true
+skip_reason:
+  description: Which account(s) of the skipped spec do not exist, and in which domain.
+  returned: when a spec was skipped (with O(specs), in that entry of RV(specs))
+  type: str
+  sample: gMSA 'WebApp09' does not exist in contoso.com.
 backup_file:
   description: The backup of the file made before it was replaced or removed.
   returned: when O(backup=true) and the file was replaced or removed
@@ -437,13 +477,15 @@ ldap_operations:
   description:
     - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
     - Specs of the connection's domain cost 3 searches for the domain facts and 1 for all their accounts, whether
-      the task has one spec or hundreds.
+      the task has one spec or hundreds; accounts not found cost one more search (of their bare names too, to tell
+      a user of that name from no object at all).
   returned: when the module connected to AD
   type: dict
   sample: {"search": 4, "add": 0, "modify": 0, "delete": 0}
 """
 
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_task import (
+    MISSING_ACCOUNT_ACTIONS,
     PER_SPEC_ONLY,
     converge_specs,
     spec_requests,
@@ -451,6 +493,8 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_task 
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._module import ldap_module, run_ldap_module
 
+# The documents a result carries (return_content).
+CONTENT = ("credential_spec", "kubernetes_resource", "kubernetes_rbac")
 HOST_ACCOUNT_CONFIG = {
     "plugin_guid": {"type": "str", "required": True},
     "plugin_input": {"type": "raw", "required": True},
@@ -480,6 +524,8 @@ def argument_spec() -> dict:
     per_spec["account"]["required"] = True
     spec["specs"] = {"type": "list", "elements": "dict", "options": per_spec}
     spec["create_folders"] = {"type": "bool", "default": False}
+    spec["return_content"] = {"type": "bool", "default": True}
+    spec["missing_account_action"] = {"type": "str", "choices": list(MISSING_ACCOUNT_ACTIONS), "default": "fail"}
     return spec
 
 
@@ -502,6 +548,8 @@ def main() -> None:
 
     def work(client):
         results = converge_specs(module, client, requests)
+        if not module.params["return_content"]:
+            results = [{key: value for key, value in result.items() if key not in CONTENT} for result in results]
         if not bulk:
             return results[0]
         diffs = []

@@ -121,7 +121,8 @@ def test_own_domain_needs_one_search_for_all_accounts(client: FakeClient) -> Non
     assert source.domain.sid == ROOT.sid
     assert source.additional_accounts == (("LogAgentSvc", "contoso.com"),)
     assert client.searches == [(ROOT_DN, client.searches[0][1], "subtree")]
-    assert "(sAMAccountName=WebApp01$)(sAMAccountName=WebApp01)" in client.searches[0][1]
+    # Every gMSA found by its "$" name: no bare names asked (they only explain an account that is missing).
+    assert client.searches[0][1] == "(|(sAMAccountName=WebApp01$)(sAMAccountName=LogAgentSvc$))"
 
 
 @pytest.mark.parametrize("name", ["contoso.com", "CONTOSO.COM.", "contoso"])
@@ -267,4 +268,43 @@ def test_many_specs_name_every_missing_account_at_once(client: FakeClient) -> No
 
     with pytest.raises(CredentialSpecError, match=r"^gMSA 'Gone1' does not exist in contoso\.com; gMSA 'Gone2' does"):
         read_spec_sources(client, specs)
-    assert len(client.searches) == 1
+    # One search for all; one more for the two names not found, bare too (a user of that name is no gMSA).
+    assert [f for _b, f, _s in client.searches][1] == (
+        "(|(sAMAccountName=Gone1$)(sAMAccountName=Gone1)(sAMAccountName=Gone2$)(sAMAccountName=Gone2))"
+    )
+
+
+def test_missing_accounts_are_named_in_the_error_details(client: FakeClient) -> None:
+    specs = [SpecAccounts("Gone1"), SpecAccounts("Bob"), SpecAccounts("WebApp01", None, (AccountRequest("Gone2"),))]
+
+    with pytest.raises(CredentialSpecError) as failure:
+        read_spec_sources(client, specs)
+
+    assert failure.value.message.startswith("gMSA 'Gone1' does not exist in contoso.com; 'Bob' in contoso.com is a")
+    assert failure.value.message.endswith("; gMSA 'Gone2' does not exist in contoso.com.")
+    assert failure.value.details["missing_accounts"] == ["Gone1", "Gone2"]
+
+
+def test_skip_missing_notes_each_spec_whose_accounts_do_not_exist(client: FakeClient) -> None:
+    specs = [
+        SpecAccounts("WebApp01"),
+        SpecAccounts("Gone1"),
+        SpecAccounts("LogAgentSvc", None, (AccountRequest("Gone2"), AccountRequest("WebApp01"))),
+    ]
+
+    sources = read_spec_sources(client, specs, skip_missing=True)
+
+    assert [s.missing for s in sources] == [
+        (),
+        ("gMSA 'Gone1' does not exist in contoso.com",),
+        ("gMSA 'Gone2' does not exist in contoso.com",),
+    ]
+    assert sources[0].distinguished_names == (f"CN=WebApp01,CN=Managed Service Accounts,{ROOT_DN}",)
+    assert len(sources[2].distinguished_names) == 2
+    assert len(client.searches) == 2
+
+
+def test_skip_missing_still_fails_for_an_object_that_is_not_a_gmsa(client: FakeClient) -> None:
+    with pytest.raises(CredentialSpecError, match=r"^'Bob' in contoso\.com is a user") as failure:
+        read_spec_sources(client, [SpecAccounts("Gone1"), SpecAccounts("Bob")], skip_missing=True)
+    assert "missing_accounts" not in failure.value.details

@@ -4,11 +4,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec import CredentialSpecError
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_ad import AccountRequest
+from ansible_collections.wincontainers.gmsa.plugins.module_utils import _credspec_files as files
+from ansible_collections.wincontainers.gmsa.plugins.module_utils import _credspec_task
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec import CredentialSpecError, DomainIdentity
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_ad import AccountRequest, SpecSource
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_task import (
     PER_SPEC_ONLY,
     SPEC_OPTIONS,
@@ -65,9 +68,11 @@ def test_entries_fall_back_to_the_top_level_options() -> None:
     assert [r.where for r in requests][:2] == ["specs[0] (WebApp01): ", "specs[1] (WebApp02): "]
     assert [r.kubernetes_namespace for r in requests[:2]] == ["shop", "batch"]
     assert requests[0].manifest_path == "/srv/k8s/gmsa-webapp01.yml"
-    # An entry's own path replaces the shared dest; a shared manifest folder is only for entries with a resource.
+    # An entry's own path replaces the shared dest; a shared manifest folder names a resource for entries without.
     assert (requests[2].dest, requests[2].path) == (None, "/elsewhere/web3.json")
-    assert requests[2].kubernetes_dest is None and requests[2].manifest_path is None
+    assert requests[2].kubernetes_resource_name == "gmsa-webapp03"
+    assert requests[2].manifest_path == "/srv/k8s/gmsa-webapp03.yml"
+    assert requests[3].manifest_path == "/srv/k8s/gmsa-webapp04.yml"
     assert (requests[3].state, requests[3].filename, requests[3].needs_ad) == ("absent", "old.json", False)
 
 
@@ -82,7 +87,13 @@ def test_entries_fall_back_to_the_top_level_options() -> None:
         ),
         ([{"account": "A1", "dest": "/d", "path": "/p.json"}], {}, r"^specs\[0\] \(A1\): parameters are mutually excl"),
         ([{"account": "A1", "state": "absent"}], {}, r"^specs\[0\] \(A1\): state absent needs dest or path"),
-        ([{"account": "A1", "kubernetes_dest": "/k"}], {}, r"^specs\[0\] \(A1\): kubernetes_dest needs kubernetes_res"),
+        (
+            [{"account": "A_1", "kubernetes_dest": "/k"}, {"account": "a-1$", "kubernetes_dest": "/k"}],
+            {},
+            r"^specs\[1\] \(a-1\$\): kubernetes_resource_name gmsa-a-1 is also the kubernetes_resource_name of "
+            r"specs\[0\]",
+        ),
+        ([{"account": "CONTOSO\\A1"}], {"kubernetes_dest": "/k"}, r"^specs\[0\] \(CONTOSO\\A1\): gMSA account name"),
         (
             [{"account": "A1", "kubernetes_resource_name": "Bad"}],
             {},
@@ -153,3 +164,49 @@ def test_removal_from_a_folder_that_does_not_exist_is_nothing_to_do(tmp_path: An
     in_a_file = spec_requests(params(state="absent", dest=str(tmp_path / "file"), account="A3", filename="c"))
     with pytest.raises(CredentialSpecError, match="exists and is not a folder"):
         plan_specs(None, in_a_file)
+
+
+def test_a_spec_whose_gmsa_does_not_exist_is_planned_skipped(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    domain = DomainIdentity(
+        "contoso.com", "CONTOSO", "S-1-5-21-1-2-3", "56d9b66c-d746-4f87-bd26-26760cfdca2e", "contoso.com"
+    )
+    sources = [
+        SpecSource(domain, (), ("CN=A1,CN=Managed Service Accounts,DC=contoso,DC=com",)),
+        SpecSource(domain, (), (), ("gMSA 'Gone' does not exist in contoso.com",)),
+    ]
+    asked = []
+
+    def read(client: Any, accounts: Any, forest: Any, skip_missing: bool) -> list[SpecSource]:
+        asked.append(skip_missing)
+        return sources
+
+    monkeypatch.setattr(_credspec_task, "read_spec_sources", read)
+    (tmp_path / "contoso_gone.json").write_text("{}")
+    requests = spec_requests(
+        params(dest=str(tmp_path), kubernetes_dest=str(tmp_path), specs=[{"account": "A1"}, {"account": "Gone"}])
+    )
+
+    planned = plan_specs(object(), requests, skip_missing=True)
+
+    assert asked == [True]
+    assert [f.role for f in planned[0].files] == ["spec", "manifest"]
+    assert planned[1].files == []
+    assert planned[1].result == {
+        "filename": "contoso_gone.json",
+        "security_opt": "credentialspec=file://contoso_gone.json",
+        "skipped": True,
+        "skip_reason": "gMSA 'Gone' does not exist in contoso.com.",
+    }
+
+
+def test_real_path_resolves_folders_once_and_links_always(tmp_path: Any) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "a.json").write_text("{}")
+    (tmp_path / "real" / "b.json").symlink_to(tmp_path / "real" / "a.json")
+    folders: dict[str, str] = {}
+
+    for name in ("a.json", "b.json", "new.json", ".."):
+        path = str(tmp_path / "linked" / name)
+        assert files.real_path(path, folders) == os.path.realpath(path)
+    assert folders == {str(tmp_path / "linked"): str((tmp_path / "real").resolve())}

@@ -10,12 +10,14 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from ansible.module_utils.common.yaml import yaml_dump_all
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec import (
     CredentialSpecError,
     DomainIdentity,
     build_credential_spec,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._k8s import (
+    default_resource_name,
     gmsa_credential_spec_resource,
     gmsa_rbac,
     manifest_documents,
@@ -268,3 +270,63 @@ def test_manifest_is_the_three_objects_as_yaml_documents(contoso: DomainIdentity
 def test_manifest_refuses_a_bad_name(contoso: DomainIdentity) -> None:
     with pytest.raises(CredentialSpecError, match="not a valid Kubernetes name"):
         manifest_documents("WebApp01", build_credential_spec("WebApp01", contoso), "default", "default")
+
+
+@pytest.mark.parametrize(
+    ("account", "name"),
+    [("WebApp01", "gmsa-webapp01"), ("WebApp01$", "gmsa-webapp01"), ("Web_App 2", "gmsa-web-app-2"), ("a-", "gmsa-a")],
+)
+def test_default_resource_name(account: str, name: str) -> None:
+    assert default_resource_name(account) == name
+
+
+TRICKY_STRINGS = [
+    "true",
+    "Yes",
+    "1",
+    "0644",
+    "1e3",
+    "",
+    " lead",
+    "a: b",
+    "#c",
+    "- x",
+    "~",
+    "null",
+    "x\ny",
+    "é",
+    "2026-01-01",
+]
+
+
+@pytest.mark.parametrize(
+    "documents",
+    [
+        [
+            {
+                "apiVersion": "v1",
+                "values": TRICKY_STRINGS,
+                "empty": {},
+                "none": [],
+                "deep": {"a": {"b": ["c", {"d": "e"}]}},
+            }
+        ],
+        [{"long": "x" * 1500, "plugin": "ObjectId=/subscriptions/x;SecretUri=https://kv.vault.azure.net/secrets/g"}],
+        [{"a": "b"}, {"c": ["d"]}],
+    ],
+)
+def test_manifest_text_is_what_pyyaml_dumps(documents: list[dict[str, Any]]) -> None:
+    expected = yaml_dump_all(
+        documents, default_flow_style=False, sort_keys=False, explicit_start=True, indent=2, width=1000
+    )
+
+    assert render_manifest(documents, "h") == "# h\n" + expected
+
+
+def test_manifest_of_shared_or_other_objects_falls_back_to_pyyaml() -> None:
+    shared = {"name": "x"}
+    for documents in ([{"a": shared, "b": shared}], [{"replicas": 3, "enabled": True, "nothing": None}]):
+        expected = yaml_dump_all(
+            documents, default_flow_style=False, sort_keys=False, explicit_start=True, indent=2, width=1000
+        )
+        assert render_manifest(documents, "h") == "# h\n" + expected
