@@ -31,11 +31,12 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 SYSTEMD_CANARIES = ("/run/systemd/system/", "/dev/.run/systemd/", "/dev/.systemd/")
 
 
-def describe(path: str) -> dict:
+def describe(path: str) -> dict[str, Any]:
     """Whether PATH exists (following links, as `creates:` does), what it is itself, its mode and content digest."""
     try:
         info = os.lstat(path)
@@ -52,7 +53,7 @@ def describe(path: str) -> dict:
     digest = None
     if kind == "file":
         try:
-            digest = hashlib.sha1(Path(path).read_bytes()).hexdigest()  # noqa: S324 - the digest copy compares with
+            digest = hashlib.sha1(Path(path).read_bytes()).hexdigest()  # what ansible.builtin.copy compares
         except OSError:
             digest = None
     return {"exists": os.path.exists(path), "type": kind, "mode": f"{stat.S_IMODE(info.st_mode):04o}", "sha1": digest}
@@ -101,7 +102,7 @@ class Runs:
     """Commands started at once and collected later: {key: Popen}."""
 
     def __init__(self) -> None:
-        self._running: dict[str, subprocess.Popen[str]] = {}
+        self._running: dict[str, subprocess.Popen[str] | OSError] = {}
 
     def start(self, key: str, argv: list[str]) -> None:
         try:
@@ -109,18 +110,21 @@ class Runs:
                 argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
             )
         except OSError as exc:  # the program is not installed: a finding like any other
-            self._running[key] = exc  # type: ignore[assignment]
+            self._running[key] = exc
 
-    def result(self, key: str) -> dict:
-        """{"rc", "stdout", "stderr"} of a command started with KEY; rc None when it could not run."""
-        process = self._running[key]
+    def result(self, key: str, otherwise: str = "not run") -> dict[str, Any]:
+        """{"rc", "stdout", "stderr"} of the command started with KEY; rc None when it was not started (stderr then
+        says OTHERWISE) or could not run."""
+        process = self._running.get(key)
+        if process is None:
+            return {"rc": None, "stdout": "", "stderr": otherwise}
         if isinstance(process, OSError):
             return {"rc": None, "stdout": "", "stderr": str(process)}
         stdout, stderr = process.communicate()
         return {"rc": process.returncode, "stdout": stdout, "stderr": stderr}
 
 
-def read_state(spec: dict) -> dict:
+def read_state(spec: dict[str, Any]) -> dict[str, Any]:
     netns = spec["netns"]
     netns_exists = os.path.exists(f"/run/netns/{netns}")
     runs = Runs()
@@ -130,19 +134,18 @@ def read_state(spec: dict) -> dict:
     can_probe = netns_exists and os.path.isfile(spec["ca_cert"])
     for dc in spec["dcs"]:
         if can_probe:
-            runs.start(
-                "ldaps " + dc["fqdn"],
-                ["ip", "netns", "exec", netns, spec["client_python"], spec["tls_probe"], dc["fqdn"], "636", spec["ca_cert"]],
-            )
+            probe = [spec["client_python"], spec["tls_probe"], dc["fqdn"], "636", spec["ca_cert"]]
+            runs.start("ldaps " + dc["fqdn"], ["ip", "netns", "exec", netns, *probe])
         if os.path.isfile(dc["sam_ldb"]):  # ldbsearch would create a database that is not there
-            runs.start("spns " + dc["fqdn"], ["ldbsearch", "-H", dc["sam_ldb"], f"(sAMAccountName={dc['netbios']}$)", "servicePrincipalName"])
+            account = f"(sAMAccountName={dc['netbios']}$)"
+            runs.start("spns " + dc["fqdn"], ["ldbsearch", "-H", dc["sam_ldb"], account, "servicePrincipalName"])
     managed = bool(spec.get("systemd_units")) and systemd_managed()
     if managed:
         for unit in spec["systemd_units"]:
             runs.start("enabled " + unit, ["systemctl", "is-enabled", unit])
             runs.start("active " + unit, ["systemctl", "is-active", unit])
 
-    state: dict = {
+    state: dict[str, Any] = {
         "uid": os.geteuid(),
         "netns": netns_exists,
         "paths": {path: describe(path) for path in spec["paths"]},
@@ -151,16 +154,16 @@ def read_state(spec: dict) -> dict:
     }
     samba = runs.result("samba")
     state["samba_version"] = {"rc": samba["rc"], "stdout": samba["stdout"].strip()}
-    lo = runs.result("lo") if netns_exists else {"rc": None, "stdout": ""}
+    lo = runs.result("lo")
     state["lo"] = {"rc": lo["rc"], "stdout": lo["stdout"]}
     state["dcs"] = {}
     for dc in spec["dcs"]:
-        ldaps = runs.result("ldaps " + dc["fqdn"]) if can_probe else {"rc": None, "stderr": "no namespace or CA"}
-        spns = runs.result("spns " + dc["fqdn"]) if os.path.isfile(dc["sam_ldb"]) else None
+        ldaps = runs.result("ldaps " + dc["fqdn"], otherwise="no namespace or no CA certificate")
+        spns = runs.result("spns " + dc["fqdn"])
         state["dcs"][dc["fqdn"]] = {
             "ldaps_rc": ldaps["rc"],
             "ldaps_error": ldaps["stderr"].strip(),
-            "spns": spns["stdout"] if spns is not None and spns["rc"] == 0 else None,
+            "spns": spns["stdout"] if spns["rc"] == 0 else None,
         }
     units = {}
     if managed:
