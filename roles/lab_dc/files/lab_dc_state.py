@@ -62,7 +62,7 @@ def describe(path: str) -> dict[str, Any]:
 def include_lines(path: str) -> list[str] | None:
     """The lines of an smb.conf that start with "include" (line ends kept), or None when it cannot be read."""
     try:
-        with open(path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
             return [line for line in handle if line.lstrip().startswith("include")]
     except OSError:
         return None
@@ -75,10 +75,13 @@ def replica_dirs(lab_dir: str) -> list[str]:
     except OSError:
         return []
     found = []
-    for name in names:
+    for name in fnmatch.filter(names, "dc[0-9]*"):
         path = os.path.join(lab_dir, name)
-        if fnmatch.fnmatch(name, "dc[0-9]*") and stat.S_ISDIR(os.lstat(path).st_mode):
-            found.append(path)
+        try:
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                found.append(path)
+        except OSError:  # gone since the listing
+            continue
     return sorted(found)
 
 
