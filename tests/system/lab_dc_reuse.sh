@@ -39,10 +39,16 @@ run_lab() {  # run_lab [ansible-playbook args]: the role's output in $out, its e
   echo "        (run $*: $((SECONDS - start)) s)"
 }
 says() { grep -qF -- "$1" <<<"$out"; }
+succeeded() { [[ $status -eq 0 ]]; }
+all() {  # all CONDITION...: every one holds
+  local condition
+  for condition in "$@"; do "$condition" || return 1; done
+}
 reused() { says '"lab_dc_reuse_blockers": []'; }
 converged() { says 'lab_dc_reuse_blockers' && ! reused; }
 changed() { grep -qE 'changed=[1-9]' <<<"$out"; }
 unchanged() { grep -qE 'localhost +: ok=[0-9]+ +changed=0 ' <<<"$out"; }
+down() { ! answers; }
 answers() { ip netns exec "$netns" "$(command -v python3)" roles/lab_dc/files/lab_dc_probe.py dc1.contoso.com 636 "$lab/tls/ca.pem" 2>/dev/null; }
 mode_of() { stat -c %a "$1"; }
 
@@ -59,9 +65,9 @@ check "up and matching: reused" reused
 check "up and matching: nothing changed" unchanged
 check "up and matching: the administrator ticket cache is renewed" test "$(stat -c %Y "$lab/admin.ccache")" -gt "$before"
 run_lab -e lab_dc_replicas=1 --check
-check "check mode: reused, nothing changed" eval 'reused && unchanged && [[ $status -eq 0 ]]'
+check "check mode: reused, nothing changed" all succeeded reused unchanged
 run_lab -e lab_dc_replicas=1 -e lab_dc_install_packages=false
-check "lab_dc_install_packages false: reused, nothing changed" eval 'reused && unchanged && [[ $status -eq 0 ]]'
+check "lab_dc_install_packages false: reused, nothing changed" all succeeded reused unchanged
 
 # 2. DC1 down: check mode sees it and leaves it down; a run starts it.
 pid=$(cat "$lab/run/samba.pid")
@@ -69,15 +75,15 @@ kill -TERM "$pid"
 for _ in $(seq 40); do [[ -e /proc/$pid ]] || break; sleep 0.5; done
 run_lab -e lab_dc_replicas=1 --check
 check "DC1 down, check mode: not reused" converged
-check "DC1 down, check mode: DC1 is still down" eval '! answers'
+check "DC1 down, check mode: DC1 is still down" down
 run_lab -e lab_dc_replicas=1
-check "DC1 down: the run succeeds and starts it" eval '[[ $status -eq 0 ]] && converged && changed && answers'
+check "DC1 down: the run succeeds and starts it" all succeeded converged changed answers
 
 # 3. Files the role writes: another mode, a missing file.
 chmod 0644 "$lab/lab.env"
 rm "/etc/netns/$netns/hosts"
 run_lab -e lab_dc_replicas=1
-check "lab.env readable by others, hosts removed: not reused, changed" eval 'converged && changed'
+check "lab.env readable by others, hosts removed: not reused, changed" all converged changed
 check "lab.env is mode 600 again" test "$(mode_of "$lab/lab.env")" = 600
 check "the namespace's hosts file is back, naming dc2" grep -q "dc2.contoso.com" "/etc/netns/$netns/hosts"
 
@@ -94,6 +100,6 @@ check "lab_dc_replicas 0: the run succeeds" test "$status" -eq 0
 check "lab_dc_replicas 0: not reused (a replica to remove)" converged
 check "lab_dc_replicas 0: dc2's folder is gone" test ! -e "$lab/dc2"
 run_lab -e lab_dc_replicas=0
-check "DC1 alone again: reused, nothing changed" eval 'reused && unchanged && [[ $status -eq 0 ]]'
+check "DC1 alone again: reused, nothing changed" all succeeded reused unchanged
 
 [[ $failed -eq 0 ]] || { printf '%s\n' "$out" | tail -20; exit 1; }
