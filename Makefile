@@ -122,12 +122,14 @@ bench-fleet: setup
 	scripts/lab-dc up
 	scripts/lab-dc exec $(BIN)/python bench/fleet.py $(foreach n,$(BENCH_APPS),--apps $(n)) --repeat $(BENCH_REPEAT)
 
-# Every command and data file the suite uses comes from a package on debian-packages.txt, and the lab_dc role
-# fails early and says why (tests/system). Runs as root: the second part makes a throwaway lab.
+# Every command and data file the suite uses comes from a package on debian-packages.txt, the lab_dc role
+# fails early and says why, and it reuses an up lab only when nothing differs (tests/system). Runs as root: the
+# lab_dc parts make throwaway labs.
 .PHONY: system-check
 system-check: setup
 	$(BIN)/python tests/system/check_packages.py
 	tests/system/lab_dc_failures.sh
+	tests/system/lab_dc_reuse.sh
 
 # Every Molecule scenario (extensions/molecule/README.md): one per role and one that takes its connection from
 # inventory variables, sharing one lab DC that the default scenario brings up (netns gmsamolecule, or

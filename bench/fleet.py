@@ -105,8 +105,7 @@ def site_playbook(collection_root: Path, vars_file: Path) -> list[dict]:
         {
             "name": "Bring up the lab domain controller",
             "hosts": "localhost",
-            "gather_facts": True,
-            "gather_subset": ["min"],
+            "gather_facts": False,
             "roles": [{"role": "wincontainers.gmsa.lab_dc", "check_mode": False}],
         },
         {

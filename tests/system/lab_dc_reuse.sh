@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The lab_dc role reuses a lab that is up and matching after one probe, and does everything it always did as soon as
+# something differs:
+#   1. a re-run of an up lab (DC1 and a replica) changes nothing, takes the reuse path, and still renews the
+#      administrator ticket cache; so does a check-mode run and a run with lab_dc_install_packages false;
+#   2. a DC that is down: check mode leaves it down; a run starts it again;
+#   3. a client file with another mode, a namespace file removed: written again;
+#   4. other settings for the same folder: refused as before, nothing changed;
+#   5. a lower lab_dc_replicas: the replica is stopped and its folder removed; the next run reuses the lab.
+# Runs as root, in a throwaway lab (LAB_NETNS with a -r suffix, a temporary folder), removed at the end.
+# Usage: tests/system/lab_dc_reuse.sh   (make system-check runs it with the virtual environment on PATH)
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$repo"
+export ANSIBLE_COLLECTIONS_PATH="$repo/.cache/collections" ANSIBLE_NOCOLOR=1
+mkdir -p "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/wincontainers"
+ln -sfn "$repo" "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/wincontainers/gmsa"
+
+netns=${LAB_NETNS:-gmsalab}-r
+work=$(mktemp -d)
+lab=$work/dc
+cleanup() {
+  ansible-playbook playbooks/lab_dc.yml -e lab_dc_state=absent -e "lab_dc_dir=$lab" -e "lab_dc_netns=$netns" \
+    >/dev/null 2>&1 || echo "lab_dc_reuse.sh: could not remove the throwaway lab $lab (netns $netns)" >&2
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+failed=0
+check() {  # check WHAT CONDITION...: one line per expectation
+  local what=$1
+  shift
+  if "$@"; then echo "ok      $what"; else echo "FAILED  $what"; failed=1; fi
+}
+run_lab() {  # run_lab [ansible-playbook args]: the role's output in $out, its exit status in $status
+  status=0
+  local start=$SECONDS
+  out=$(ansible-playbook -v playbooks/lab_dc.yml -e "lab_dc_dir=$lab" -e "lab_dc_netns=$netns" "$@" 2>&1) || status=$?
+  echo "        (run $*: $((SECONDS - start)) s)"
+}
+says() { grep -qF -- "$1" <<<"$out"; }
+succeeded() { [[ $status -eq 0 ]]; }
+all() {  # all CONDITION...: every one holds
+  local condition
+  for condition in "$@"; do "$condition" || return 1; done
+}
+reused() { says '"lab_dc_reuse_blockers": []'; }
+converged() { says 'lab_dc_reuse_blockers' && ! reused; }
+changed() { grep -qE 'changed=[1-9]' <<<"$out"; }
+unchanged() { grep -qE 'localhost +: ok=[0-9]+ +changed=0 ' <<<"$out"; }
+down() { ! answers; }
+answers() { ip netns exec "$netns" "$(command -v python3)" roles/lab_dc/files/lab_dc_probe.py dc1.contoso.com 636 "$lab/tls/ca.pem" 2>/dev/null; }
+mode_of() { stat -c %a "$1"; }
+
+run_lab -e lab_dc_replicas=1
+check "a new lab with a replica comes up" test "$status" -eq 0
+[[ $status -eq 0 ]] || { printf '%s\n' "$out" | tail -20; exit 1; }
+
+# 1. Up and matching: reused, nothing changed; the ticket cache is renewed all the same.
+touch -d '2 hours ago' "$lab/admin.ccache"
+before=$(stat -c %Y "$lab/admin.ccache")
+run_lab -e lab_dc_replicas=1
+check "up and matching: the run succeeds" test "$status" -eq 0
+check "up and matching: reused" reused
+check "up and matching: nothing changed" unchanged
+check "up and matching: the administrator ticket cache is renewed" test "$(stat -c %Y "$lab/admin.ccache")" -gt "$before"
+run_lab -e lab_dc_replicas=1 --check
+check "check mode: reused, nothing changed" all succeeded reused unchanged
+run_lab -e lab_dc_replicas=1 -e lab_dc_install_packages=false
+check "lab_dc_install_packages false: reused, nothing changed" all succeeded reused unchanged
+
+# 2. DC1 down: check mode sees it and leaves it down; a run starts it.
+pid=$(cat "$lab/run/samba.pid")
+kill -TERM "$pid"
+for _ in $(seq 40); do [[ -e /proc/$pid ]] || break; sleep 0.5; done
+run_lab -e lab_dc_replicas=1 --check
+check "DC1 down, check mode: not reused" converged
+check "DC1 down, check mode: DC1 is still down" down
+run_lab -e lab_dc_replicas=1
+check "DC1 down: the run succeeds and starts it" all succeeded converged changed answers
+
+# 3. Files the role writes: another mode, a missing file.
+chmod 0644 "$lab/lab.env"
+rm "/etc/netns/$netns/hosts"
+run_lab -e lab_dc_replicas=1
+check "lab.env readable by others, hosts removed: not reused, changed" all converged changed
+check "lab.env is mode 600 again" test "$(mode_of "$lab/lab.env")" = 600
+check "the namespace's hosts file is back, naming dc2" grep -q "dc2.contoso.com" "/etc/netns/$netns/hosts"
+
+# 4. Other settings for the same folder: refused as before.
+settings=$(cat "$lab/lab.json")
+run_lab -e lab_dc_replicas=1 -e lab_dc_netbios_domain=OTHER
+check "other settings: the run fails" test "$status" -ne 0
+check "other settings: refused, saying what to do" says "holds a lab domain with other settings"
+check "other settings: lab.json unchanged" test "$(cat "$lab/lab.json")" = "$settings"
+
+# 5. Fewer replicas: dc2 goes; then the lab of DC1 alone is reused.
+run_lab -e lab_dc_replicas=0
+check "lab_dc_replicas 0: the run succeeds" test "$status" -eq 0
+check "lab_dc_replicas 0: not reused (a replica to remove)" converged
+check "lab_dc_replicas 0: dc2's folder is gone" test ! -e "$lab/dc2"
+run_lab -e lab_dc_replicas=0
+check "DC1 alone again: reused, nothing changed" all succeeded reused unchanged
+
+[[ $failed -eq 0 ]] || { printf '%s\n' "$out" | tail -20; exit 1; }

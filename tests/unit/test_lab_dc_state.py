@@ -1,0 +1,69 @@
+"""roles/lab_dc/files/lab_dc_state.py reads what the role would compare, as the modules it stands for see it.
+
+The lab_dc role reuses a lab without running its steps when this probe finds everything as they would leave it
+(tests/system/lab_dc_reuse.sh runs it against a real lab); here the readers of files and folders, on a scratch
+folder: a wrong answer in the "same" direction would skip a step that had work to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+PROBE = Path(__file__).resolve().parents[2] / "roles" / "lab_dc" / "files" / "lab_dc_state.py"
+
+
+@pytest.fixture(scope="module")
+def probe():
+    spec = importlib.util.spec_from_file_location("lab_dc_state", PROBE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_describe_file_gives_mode_and_the_digest_copy_compares(probe, tmp_path):
+    path = tmp_path / "lab.env"
+    path.write_bytes(b"export GMSA_LAB_NETNS=lab\n")
+    path.chmod(0o600)
+    assert probe.describe(str(path)) == {
+        "exists": True,
+        "type": "file",
+        "mode": "0600",
+        "sha1": hashlib.sha1(b"export GMSA_LAB_NETNS=lab\n").hexdigest(),
+    }
+
+
+def test_describe_directory_missing_and_link(probe, tmp_path):
+    folder = tmp_path / "tls"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o700)
+    (tmp_path / "link").symlink_to(folder)
+    assert probe.describe(str(folder)) == {"exists": True, "type": "directory", "mode": "0700", "sha1": None}
+    assert probe.describe(str(tmp_path / "absent")) == {"exists": False, "type": None, "mode": None, "sha1": None}
+    # A link is not the file or folder the role makes (it is reported as a link: the steps run), but it exists for
+    # `creates:`, as the target does.
+    link = probe.describe(str(tmp_path / "link"))
+    assert (link["type"], link["exists"]) == ("link", True)
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    assert probe.describe(str(tmp_path / "dangling"))["exists"] is False
+
+
+def test_include_lines_keep_their_ends_and_only_include_lines(probe, tmp_path):
+    conf = tmp_path / "smb.conf"
+    conf.write_text(
+        "[global]\n\tnetbios name = DC1\n\tinclude = /lab/etc/lab.conf\n[sysvol]\n  include = x", encoding="utf-8"
+    )
+    assert probe.include_lines(str(conf)) == ["\tinclude = /lab/etc/lab.conf\n", "  include = x"]
+    assert probe.include_lines(str(tmp_path / "missing.conf")) is None
+
+
+def test_replica_dirs_lists_folders_like_find(probe, tmp_path):
+    for name in ("dc2", "dc10", "dcx", "etc"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "dc3").write_text("a file, not a replica", encoding="utf-8")
+    (tmp_path / "dc4").symlink_to(tmp_path / "etc")
+    assert probe.replica_dirs(str(tmp_path)) == [str(tmp_path / "dc10"), str(tmp_path / "dc2")]
+    assert probe.replica_dirs(str(tmp_path / "missing")) == []
