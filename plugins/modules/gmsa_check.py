@@ -42,10 +42,10 @@ options:
       - Results come back in RV(checks), in the same order, each as the single form returns it; O(fail_on)
         applies to the findings of all of them.
       - An entry that cannot run (no O(checks[].name), an invalid name or O(checks[].windows_build), options that
-        exclude each other) does not stop the others - its result has C(failed), C(msg) naming it by its index
-        (C(checks[2] (WebApp01 on HOST01): ...), counted from 0) and C(hint) - and the task fails once all the
-        others ran, whatever O(fail_on) (which is about findings). A connection that fails, a value of the wrong
-        type or an unknown option (checked by Ansible) still fail the whole task, as before.
+        exclude each other) does not stop the others. Its result has C(failed), C(msg) naming it by its index
+        counted from 0 and its name and host, as C(checks[2] (WebApp01 on HOST01\)), and C(hint); the task fails
+        once all the others ran, whatever O(fail_on) (which is about findings). A connection that fails, a value of
+        the wrong type or an unknown option (checked by Ansible) still fail the whole task, as before.
     type: list
     elements: dict
     suboptions:
