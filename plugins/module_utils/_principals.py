@@ -104,8 +104,8 @@ def identity_kind(identity: str) -> str:
 def implicit_upn_name(identity: str, suffixes: Iterable[str]) -> str | None:
     """The ``sAMAccountName`` an implicit UPN names (``Administrator`` for ``Administrator@contoso.com`` when
     ``contoso.com`` is one of ``suffixes``, compared ignoring case), else None."""
-    name, _, suffix = identity.rpartition("@")
-    if not name or "@" in name or suffix.lower() not in {s.lower() for s in suffixes if s}:
+    name, suffix = identity.split("@", 1) if "@" in identity else ("", "")
+    if not name or "@" in suffix or suffix.lower() not in {s.lower() for s in suffixes if s}:
         return None
     return name
 
