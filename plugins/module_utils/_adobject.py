@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ._adcodecs import TEXT, Codec, same_dn
-from ._errors import GmsaError, ValidationError
+from ._errors import GmsaError, ValidationError, bulk_entry
 from ._ldap import Entry, dn_is_valid, escape_dn_value, normalize_dn, parent_dn, rdn_of
 from ._listopts import apply_list_option, is_given, list_changes, lookup_failure_action
 from ._principals import PRINCIPAL_CLASSES, PrincipalIndex, identity_kind, resolve
@@ -163,13 +163,20 @@ def validate_request(kind: ObjectKind, request: ObjectRequest) -> ObjectRequest:
 
 
 def validate_requests(kind: ObjectKind, requests: list[ObjectRequest], option: str = "accounts") -> list[ObjectRequest]:
-    """validate_request for each, and no name twice (compared as AD compares sAMAccountName: ignoring case)."""
-    seen: set[str] = set()
-    for request in requests:
+    """validate_request for each, and no name twice (compared as AD compares sAMAccountName: ignoring case); a
+    name given twice is refused naming both entries, by index and as spelled."""
+    seen: dict[str, tuple[int, str]] = {}
+    for index, request in enumerate(requests):
+        spelled = request.name
         validate_request(kind, request)
-        if request.name.lower() in seen:
-            raise ValidationError(f"{kind.noun} {request.name} is listed twice in {option}.", option=option)
-        seen.add(request.name.lower())
+        first = seen.setdefault(request.name.lower(), (index, spelled))
+        if first[0] != index:
+            raise ValidationError(
+                f"{kind.noun} {request.name} is listed twice in {option}: {bulk_entry(option, *first)} and "
+                f"{bulk_entry(option, index, spelled)} (AD compares names ignoring case).",
+                hint="Give each name once, with all its options in one entry.",
+                option=option,
+            )
     return requests
 
 

@@ -30,3 +30,12 @@ class GmsaError(Exception):
 
 class ValidationError(GmsaError):
     """Input that is wrong before any LDAP call is made."""
+
+
+def bulk_entry(option: str, index: int, label: str | None = None) -> str:
+    """How a message names one entry of a bulk form: ``checks[2] (WebApp01 on HOST01)``.
+
+    ``index`` counts from 0, as Ansible's ``loop.index0`` and the entries' order in the result do; ``label`` is
+    the entry as the user spelled it (its name), left out when empty.
+    """
+    return f"{option}[{index}] ({label})" if label else f"{option}[{index}]"

@@ -8,6 +8,13 @@ A principal may be given by ``sAMAccountName`` (a computer also without its ``$`
 attribute is searched: a GUID and a SID have fixed shapes, a DN has ``=`` and parses as RFC 4514, a UPN has
 ``@`` (which AD forbids in ``sAMAccountName``), anything else is an account name.
 
+A UPN is first the stored ``userPrincipalName`` (an explicit UPN). Built-in and many migrated accounts store none,
+yet Windows accepts their implicit UPN, ``sAMAccountName@<the domain's DNS name>`` (Win32 "User Name Formats";
+MS-KILE 3.3.5.2 builds it for the PAC; MS-ADTS 3.1.1.13.7 looks a logon name up by ``userPrincipalName`` first,
+then by the account name). So ``Administrator@contoso.com`` also matches the account ``Administrator`` of the
+domain ``contoso.com``, in the same search; an object whose stored UPN is that name wins over it. Only the
+domain's own DNS name is an implicit suffix (not the forest's other UPN suffixes, which only explicit UPNs use).
+
 Everything a task names is resolved in one search (an OR filter over the whole list), whatever the list's
 length: a bulk task naming hundreds of principals costs one round trip (the client pages long answers).
 """
@@ -94,7 +101,16 @@ def identity_kind(identity: str) -> str:
     return "name"
 
 
-def _identity_filter(identity: str) -> str:
+def implicit_upn_name(identity: str, suffixes: Iterable[str]) -> str | None:
+    """The ``sAMAccountName`` an implicit UPN names (``Administrator`` for ``Administrator@contoso.com`` when
+    ``contoso.com`` is one of ``suffixes``, compared ignoring case), else None."""
+    name, suffix = identity.split("@", 1) if "@" in identity else ("", "")
+    if not name or "@" in suffix or suffix.lower() not in {s.lower() for s in suffixes if s}:
+        return None
+    return name
+
+
+def _identity_filter(identity: str, upn_suffixes: Iterable[str] = ()) -> str:
     kind = identity_kind(identity)
     if kind == "sid":
         return f"(objectSid={sid_filter_value(identity)})"
@@ -103,23 +119,32 @@ def _identity_filter(identity: str) -> str:
     if kind == "dn":
         return f"(distinguishedName={escape_filter(identity)})"
     if kind == "upn":
-        return f"(userPrincipalName={escape_filter(identity)})"
+        implicit = implicit_upn_name(identity, upn_suffixes)
+        stored = f"(userPrincipalName={escape_filter(identity)})"
+        return stored + (f"(sAMAccountName={escape_filter(implicit)})" if implicit else "")
     name = identity[:-1] if identity.endswith("$") else identity
     # A computer's sAMAccountName ends in $, but playbooks (and New-ADGroup) name it without.
     return f"(sAMAccountName={escape_filter(name)})(sAMAccountName={escape_filter(name)}$)"
 
 
-def principals_filter(identities: Iterable[str]) -> str | None:
-    parts = list(dict.fromkeys(_identity_filter(i) for i in identities))
+def principals_filter(identities: Iterable[str], upn_suffixes: Iterable[str] = ()) -> str | None:
+    """One filter for every identity (None for none); ``upn_suffixes`` are the implicit UPN suffixes (the domain's
+    DNS name): a UPN with one of them also matches its ``sAMAccountName``."""
+    suffixes = tuple(upn_suffixes)
+    parts = list(dict.fromkeys(_identity_filter(i, suffixes) for i in identities))
     if not parts:
         return None
     return f"(&(objectSid=*)(|{''.join(parts)}))"
 
 
 class PrincipalIndex:
-    """The principals one search found, and the identities that found nothing."""
+    """The principals one search found, and the identities that found nothing.
 
-    def __init__(self, principals: Iterable[Principal] = ()) -> None:
+    ``upn_suffixes`` are the implicit UPN suffixes the search was made with (``principals_filter``).
+    """
+
+    def __init__(self, principals: Iterable[Principal] = (), upn_suffixes: Iterable[str] = ()) -> None:
+        self.upn_suffixes = tuple(upn_suffixes)
         self.by_sid: dict[str, Principal] = {}
         self.by_dn: dict[str, Principal] = {}
         self.by_name: dict[str, Principal] = {}
@@ -146,7 +171,10 @@ class PrincipalIndex:
         if kind == "dn":
             return self.by_dn.get(dn_key(identity))
         if kind == "upn":
-            return self.by_upn.get(identity.lower())
+            # An explicit (stored) UPN wins; else the implicit one, the exact account name (MS-ADTS 3.1.1.13.7).
+            implicit = implicit_upn_name(identity, self.upn_suffixes)
+            explicit = self.by_upn.get(identity.lower())
+            return explicit or (self.by_name.get(implicit.lower()) if implicit else None)
         name = identity.lower()
         # The exact account name wins; ``name`` then also finds the computer ``name$``.
         return self.by_name.get(name) or (None if name.endswith("$") else self.by_name.get(name + "$"))
@@ -158,17 +186,22 @@ class PrincipalIndex:
 
 
 def lookup_principals(client: Any, identities: Iterable[str], sids: Iterable[str] = ()) -> PrincipalIndex:
-    """One subtree search of the domain for every identity and SID given (none: no search)."""
+    """One subtree search of the domain for every identity and SID given (none: no search).
+
+    A UPN whose suffix is the domain's DNS name also finds the account of that ``sAMAccountName`` (its implicit
+    UPN), in the same search.
+    """
     identities = list(identities)
     wanted = identities + list(sids)
-    ldap_filter = principals_filter(wanted)
+    suffixes = (client.domain.dns_name,)
+    ldap_filter = principals_filter(wanted, suffixes)
     if ldap_filter is None:
-        return PrincipalIndex()
+        return PrincipalIndex(upn_suffixes=suffixes)
     named = list(identities)
 
     def search() -> PrincipalIndex:
         entries = client.search(client.domain.domain_dn, ldap_filter, PRINCIPAL_ATTRIBUTES)
-        return PrincipalIndex(p for p in (principal_from_entry(e) for e in entries) if p is not None)
+        return PrincipalIndex((p for p in (principal_from_entry(e) for e in entries) if p is not None), suffixes)
 
     # A principal named but not found may have been created on the write DC moments ago (``_lookup``); SIDs that
     # existing objects already name are not looked for there (a deleted principal's SID stays behind).

@@ -15,7 +15,8 @@ A report is a mapping::
 
 ``checks`` has one entry per gmsa_check run (a gMSA, optionally with a container host); each finding is one
 check of the gMSA troubleshooting guide (``module_utils/_check.py``). ``ran`` is false when gmsa_check could
-not run at all (no connection to AD): its one finding, ``gmsa_check``, says why.
+not run at all (no connection to AD) or could not run that check (a bad option of its entry): its one finding,
+``gmsa_check``, says why (``msg``) and what to do (the entry's ``hint``, else the connection's advice).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ STATUSES = ("error", "warning", "ok")
 # gmsa_verify_fail_on: the statuses that fail the play (and become JUnit failures).
 FAIL_ON = {"error": ("error",), "warning": ("error", "warning"), "never": ()}
 NOT_RUN_ID = "gmsa_check"
-# gmsa_check fails as a whole on a connection failure and on a bad option of any one check (its message names it).
+# gmsa_check fails as a whole on a connection failure; a check with a bad option fails alone, with its own hint.
 NOT_RUN_REMEDIATION = (
     "Fix what the message names (the connection to AD: see gmsa_domain_info; or an option of the check it names:"
     " gmsa_verify_checks or the host's variables), then run verify.yml again."
@@ -68,7 +69,9 @@ def _run(result: Mapping[str, Any]) -> dict[str, Any]:
         findings = [_finding(f) for f in raw if isinstance(f, Mapping)]
     else:
         message = str(result.get("msg") or "gmsa_check did not run.")
-        findings = [{"id": NOT_RUN_ID, "status": "error", "message": message, "remediation": NOT_RUN_REMEDIATION}]
+        # A checks entry that could not run carries its own hint (what to fix in that entry).
+        remediation = str(result.get("hint") or NOT_RUN_REMEDIATION)
+        findings = [{"id": NOT_RUN_ID, "status": "error", "message": message, "remediation": remediation}]
     order = {status: index for index, status in enumerate(STATUSES)}
     findings.sort(key=lambda f: order[f["status"]])  # stable: the guide's order within a status
     account = item.get("name") or item.get("account")

@@ -41,13 +41,18 @@ options:
         option (handy for O(host), O(windows_build), O(isolation)).
       - Results come back in RV(checks), in the same order, each as the single form returns it; O(fail_on)
         applies to the findings of all of them.
+      - An entry that cannot run (no O(checks[].name), an invalid name or O(checks[].windows_build), options that
+        exclude each other) does not stop the others. Its result has C(failed), C(msg) naming it by its index
+        counted from 0 and its name and host, as C(checks[2] (WebApp01 on HOST01\)), and C(hint); the task fails
+        once all the others ran, whatever O(fail_on) (which is about findings). A connection that fails, a value of
+        the wrong type or an unknown option (checked by Ansible) still fail the whole task, as before.
     type: list
     elements: dict
     suboptions:
       name:
-        description: As O(name).
+        description:
+          - As O(name). Required in each entry; an entry without it fails alone (see above).
         type: str
-        required: true
       host:
         description: As O(host).
         type: str
@@ -132,6 +137,7 @@ options:
     description:
       - V(error) fails the task when a finding is an error, V(warning) also on warnings, V(never) only reports.
       - The findings are returned either way.
+      - An entry of O(checks) that could not run fails the task whatever this option says.
     type: str
     choices: [error, warning, never]
     default: error
@@ -242,7 +248,9 @@ summary:
   type: dict
   sample: {"ok": 9, "warning": 1, "error": 0}
 status:
-  description: The worst status among the findings (with O(checks), of all the checks together).
+  description:
+    - The worst status among the findings (with O(checks), of all the checks together; V(error) when an entry
+      could not run).
   returned: always
   type: str
   sample: warning
@@ -250,6 +258,8 @@ checks:
   description:
     - With O(checks), one entry per check, in order - its C(name) and C(host) as given (C(host) None without
       one), and C(findings), C(summary) and C(status) as the single form returns them.
+    - An entry that could not run has no findings, C(status) V(error), C(failed) V(true), C(msg) (what is wrong,
+      naming the entry by its index) and C(hint) (what to do).
   returned: with O(checks), also when the task fails because of findings
   type: list
   elements: dict
@@ -286,11 +296,15 @@ from datetime import datetime, timezone
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._bulk import entry_over_defaults
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._check import (
     FAIL_ON,
+    CheckRequest,
     LdapCheckReader,
+    RefusedCheck,
     check_request,
     check_result,
+    entry_request,
     failing,
     planned_reads,
+    refused_result,
     request_label,
     run_checks,
     summarize,
@@ -322,22 +336,33 @@ def argument_spec() -> dict:
     spec["checks"] = {
         "type": "list",
         "elements": "dict",
-        "options": dict(name={"type": "str", "required": True}, **CHECK_OPTIONS),
+        # name is checked per entry (entry_request), so that a missing one names its entry and fails only it.
+        "options": dict(name={"type": "str"}, **CHECK_OPTIONS),
     }
     spec["fail_on"] = {"type": "str", "choices": list(FAIL_ON), "default": "error"}
     return spec
 
 
-def requests_from_params(params: dict) -> list:
-    """One request per check; checks entries fall back to the top-level options, each checked before any LDAP call."""
+def requests_from_params(params: dict) -> list[CheckRequest | RefusedCheck]:
+    """One request per check, each checked before any LDAP call: the single form raises GmsaError; a checks entry
+    (its options over the top-level ones) that is wrong is a RefusedCheck, and the other entries still run."""
     if params["name"] is not None:
         return [check_request({"name": params["name"], **{o: params[o] for o in CHECK_OPTIONS}})]
     requests = []
     for number, entry in enumerate(params["checks"]):
         values = entry_over_defaults(entry, params, CHECK_OPTIONS)
-        label = f"{entry['name']} on {values['host']}" if values["host"] else entry["name"]
-        requests.append(check_request({"name": entry["name"], **values}, where=f"checks[{number}] ({label}): "))
+        requests.append(entry_request(number, {"name": entry.get("name"), **values}))
     return requests
+
+
+def refused_failure(refused: list[RefusedCheck], total: int) -> str:
+    """The start of the task's message when entries were refused: each entry's own message."""
+    ran = f"The other {total - len(refused)} check(s) ran. " if total > len(refused) else ""
+    return (
+        f"gmsa_check could not run {len(refused)} of {total} checks: "
+        + " ".join(r.error.message for r in refused)
+        + f" {ran}Each entry of checks has its result (failed and msg for the entries that did not run)."
+    )
 
 
 def main() -> None:
@@ -362,18 +387,30 @@ def main() -> None:
         exc.fail(module)
         return
 
+    valid = [r for r in requests if isinstance(r, CheckRequest)]
+    refused = [r for r in requests if isinstance(r, RefusedCheck)]
+    if not valid:  # every entry is wrong: nothing to connect for
+        status = {"summary": summarize([]), "status": "error"}
+        GmsaError(refused_failure(refused, len(requests))).fail(
+            module, changed=False, checks=[refused_result(r) for r in refused], **status
+        )
+        return
+
     def work(client):
         reader = LdapCheckReader(client)
-        reader.prefetch(planned_reads(requests))
+        reader.prefetch(planned_reads(valid))
         now = datetime.now(timezone.utc)
-        runs = [run_checks(reader, request, now) for request in requests]
+        runs = [run_checks(reader, request, now) for request in valid]
         everything = [finding for findings in runs for finding in findings]
+        # An entry that could not run counts as an error in the task's status (its result has no findings).
         result = {"changed": False, "summary": summarize(everything), "status": worst(everything)}
+        result["status"] = "error" if refused else result["status"]
         if single:
             result["findings"] = [f.as_dict() for f in runs[0]]
         else:
-            result["checks"] = [check_result(r, findings) for r, findings in zip(requests, runs)]
-        problems = [(r, failing(findings, params["fail_on"])) for r, findings in zip(requests, runs)]
+            found = iter([check_result(r, findings) for r, findings in zip(valid, runs)])
+            result["checks"] = [refused_result(r) if isinstance(r, RefusedCheck) else next(found) for r in requests]
+        problems = [(r, failing(findings, params["fail_on"])) for r, findings in zip(valid, runs)]
         problems = [(r, failed) for r, failed in problems if failed]
         if single and problems:
             failed = problems[0][1]
@@ -382,13 +419,18 @@ def main() -> None:
                 + "; ".join(f"{f.id}: {f.message}" for f in failed),
                 **result,
             )
+        found_text = ""
         if problems:
-            raise GmsaError(
+            found_text = (
                 f"gmsa_check found problems in {len(problems)} of {len(requests)} checks: "
                 + "; ".join(f"{request_label(r)}: {', '.join(f.id for f in failed)}" for r, failed in problems)
-                + ". Each entry of checks has the findings with what to do.",
-                **result,
+                + ". Each entry of checks has the findings with what to do."
             )
+        if refused:
+            # A wrong entry fails the task whatever fail_on (fail_on is about findings), after the others ran.
+            raise GmsaError(" ".join(t for t in (refused_failure(refused, len(requests)), found_text) if t), **result)
+        if problems:
+            raise GmsaError(found_text, **result)
         return result
 
     run_ldap_module(module, work)

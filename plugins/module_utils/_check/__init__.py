@@ -19,7 +19,18 @@ from __future__ import annotations
 
 from .findings import FAIL_ON, Finding, failing, summarize, worst
 from .reader import CheckReader, LdapCheckReader, Reads
-from .run import REQUEST_OPTIONS, CheckRequest, check_request, check_result, planned_reads, request_label, run_checks
+from .run import (
+    REQUEST_OPTIONS,
+    CheckRequest,
+    RefusedCheck,
+    check_request,
+    check_result,
+    entry_request,
+    planned_reads,
+    refused_result,
+    request_label,
+    run_checks,
+)
 from .windows import parse_windows_build
 
 __all__ = [
@@ -30,11 +41,14 @@ __all__ = [
     "LdapCheckReader",
     "REQUEST_OPTIONS",
     "Reads",
+    "RefusedCheck",
     "check_request",
     "check_result",
+    "entry_request",
     "failing",
     "parse_windows_build",
     "planned_reads",
+    "refused_result",
     "request_label",
     "run_checks",
     "summarize",

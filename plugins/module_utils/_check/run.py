@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from .._credspec import CredentialSpecError, DomainIdentity
-from .._errors import ValidationError
+from .._errors import GmsaError, ValidationError, bulk_entry
 from .._rules import gmsa_name as gmsa_name_rule
 from .access import evaluate_host_access, evaluate_membership_access, evaluate_ticket_refresh
 from .credspec import evaluate_credential_spec, evaluate_spec_accounts, load_credential_spec
@@ -97,6 +97,45 @@ def check_request(values: Mapping[str, Any], where: str = "") -> CheckRequest:
         isolation=values.get("isolation"),
         kerberos_proof=bool(values.get("kerberos_proof")),
     )
+
+
+@dataclass(frozen=True)
+class RefusedCheck:
+    """A ``checks`` entry that cannot run (no name, a bad option), its name and host as given, and why: ``error``'s
+    message names the entry (``checks[2] (WebApp01 on HOST01): ...``). The other entries still run."""
+
+    name: str | None
+    host: str | None
+    error: GmsaError
+
+
+def entry_request(index: int, values: Mapping[str, Any]) -> CheckRequest | RefusedCheck:
+    """The request of ``checks`` entry ``index`` (from 0), ``values`` its options over the task's (``name`` and
+    REQUEST_OPTIONS); a RefusedCheck instead of raising, so that one bad entry does not stop the others."""
+    name, host = values.get("name") or None, values.get("host") or None
+    label = f"{name or 'no name'} on {host}" if host else name
+    where = bulk_entry("checks", index, label) + ": "
+    try:
+        if name is None:
+            raise ValidationError(f"{where}name is missing: give the gMSA, by its sAMAccountName.", option="name")
+        return check_request(values, where=where)
+    except GmsaError as exc:
+        return RefusedCheck(name, host, exc)
+
+
+def refused_result(refused: RefusedCheck) -> dict[str, Any]:
+    """A refused entry's result in a bulk gmsa_check: its gMSA and host as given, no findings, status ``error``,
+    ``failed`` and why (``msg``, and ``hint``, what to do)."""
+    return {
+        "name": refused.name,
+        "host": refused.host,
+        "findings": [],
+        "summary": summarize([]),
+        "status": "error",
+        "failed": True,
+        "msg": refused.error.message,
+        "hint": refused.error.hint or "Fix this entry of checks; the other entries ran.",
+    }
 
 
 def request_label(request: CheckRequest) -> str:

@@ -94,8 +94,10 @@ def test_option_values_are_checked_before_any_ldap_call(options, fragment):
 
 
 def test_duplicate_names_in_bulk():
-    with pytest.raises(ValidationError, match="gMSA webapp01 is listed twice in accounts"):
-        validate_requests(GMSA, [ObjectRequest("WebApp01"), ObjectRequest("webapp01$")])
+    with pytest.raises(ValidationError, match="gMSA webapp01 is listed twice in accounts") as caught:
+        validate_requests(GMSA, [ObjectRequest("WebApp01"), ObjectRequest("Sql01"), ObjectRequest("webapp01$")])
+    # Both entries, by index (from 0) and as spelled.
+    assert "accounts[0] (WebApp01) and accounts[2] (webapp01$)" in caught.value.message
 
 
 def test_new_account_defaults_in_one_add():

@@ -291,5 +291,6 @@ def test_gmsa_host_group_entries_fall_back_to_the_top_level_options():
     assert first.options["description"] == "a"
     assert (second.options["scope"], second.lookup_failure_action) == ("universal", "ignore")
     params["groups"].append({"name": "a", **dict.fromkeys(GROUP_OPTIONS)})
-    with pytest.raises(ValidationError, match="group a is listed twice in groups"):
+    twice = r"group a is listed twice in groups: groups\[0\] \(A\) and groups\[2\] \(a\)"
+    with pytest.raises(ValidationError, match=twice):
         requests_from_params(params)

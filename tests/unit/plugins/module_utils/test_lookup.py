@@ -40,6 +40,7 @@ HOSTS = entry(f"CN=Hosts,CN=Users,{DOMAIN_DN}", "Hosts", "group")
 
 class Domain:
     domain_dn = DOMAIN_DN
+    dns_name = "contoso.com"
 
 
 class RecordingClient:

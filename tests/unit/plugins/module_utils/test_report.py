@@ -279,3 +279,30 @@ def test_html_is_self_contained_and_escaped():
     assert "&lt;b&gt;x&lt;/b&gt;" in page
     for external in ("http://", "https://", "<link", "src="):
         assert external not in page
+
+
+def test_a_checks_entry_that_could_not_run_shows_its_reason_and_hint():
+    refused = {
+        "name": None,
+        "host": "HOST09",
+        "findings": [],
+        "summary": {"ok": 0, "warning": 0, "error": 0},
+        "status": "error",
+        "failed": True,
+        "msg": "checks[1] (no name on HOST09): name is missing: give the gMSA, by its sAMAccountName.",
+        "hint": "Fix this entry of checks; the other entries ran.",
+        "item": {"app": "orders", "host": "HOST09"},
+    }
+    report = build_report([RESULTS[0], refused], GENERATED)
+    run = report["checks"][1]
+    assert (run["app"], run["host"], run["ran"], run["status"]) == ("orders", "HOST09", False, "error")
+    assert run["findings"] == [
+        {
+            "id": NOT_RUN_ID,
+            "status": "error",
+            "message": refused["msg"],
+            "remediation": "Fix this entry of checks; the other entries ran.",
+        }
+    ]
+    assert report["checks"][0]["ran"] is True
+    assert report["failing"] == sum(1 for c in report["checks"] for f in c["findings"] if f["status"] == "error")

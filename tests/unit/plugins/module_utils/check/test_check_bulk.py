@@ -5,6 +5,7 @@ per kind of object, whatever the number of pairs (on a stand-in that answers sea
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 from typing import Any, Callable
 
@@ -14,9 +15,12 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._check import (
     CheckRequest,
     LdapCheckReader,
     Reads,
+    RefusedCheck,
     check_request,
     check_result,
+    entry_request,
     planned_reads,
+    refused_result,
     run_checks,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._check.findings import Finding
@@ -263,6 +267,37 @@ def test_gmsa_check_entries_take_the_request_options_and_fall_back_to_the_top_le
     first, second = gmsa_check.requests_from_params(params)
     assert (first.host, first.windows_build) == ("HOST01", 20348)
     assert (second.name, second.host, second.windows_build, second.isolation) == ("Sql01", "HOST02", 20348, "hyperv")
+    # A wrong entry is refused alone, named by its index (from 0) and as given; the others are still requests.
     params["checks"].append({**dict.fromkeys(gmsa_check.CHECK_OPTIONS), "name": "Bad", "windows_build": "95"})
-    with pytest.raises(GmsaError, match=r"^checks\[2\] \(Bad on HOST01\): windows_build '95'"):
-        gmsa_check.requests_from_params(params)
+    params["checks"].append({**dict.fromkeys(gmsa_check.CHECK_OPTIONS), "name": None, "host": "HOST09"})
+    first, second, bad, nameless = gmsa_check.requests_from_params(params)
+    assert isinstance(first, CheckRequest) and isinstance(second, CheckRequest)
+    assert isinstance(bad, RefusedCheck) and isinstance(nameless, RefusedCheck)
+    assert re.match(r"^checks\[2\] \(Bad on HOST01\): windows_build '95'", bad.error.message)
+    assert nameless.error.message == (
+        "checks[3] (no name on HOST09): name is missing: give the gMSA, by its sAMAccountName."
+    )
+    single = {**params, "name": "Bad", "checks": None, "windows_build": "95"}
+    with pytest.raises(GmsaError, match=r"^windows_build '95'"):
+        gmsa_check.requests_from_params(single)
+
+
+@pytest.mark.parametrize(
+    ("index", "values", "message"),
+    [
+        (0, {"name": None}, "checks[0]: name is missing: give the gMSA, by its sAMAccountName."),
+        (4, {"name": ""}, "checks[4]: name is missing"),
+        (1, {"name": "Web App", "host": "H1"}, "checks[1] (Web App on H1): "),
+        (2, {"name": "W", "host": "H", "host_password": "s3cret", "host_keytab": "/k"}, "checks[2] (W on H): "),
+    ],
+)
+def test_a_wrong_entry_is_refused_naming_it(index: int, values: dict[str, Any], message: str) -> None:
+    refused = entry_request(index, values)
+    assert isinstance(refused, RefusedCheck)
+    assert refused.error.message.startswith(message)
+    result = refused_result(refused)
+    assert result["failed"] is True and result["status"] == "error" and result["findings"] == []
+    assert result["msg"] == refused.error.message and result["hint"]
+    assert (result["name"], result["host"]) == (values["name"] or None, values.get("host"))
+    assert result["summary"] == {"ok": 0, "warning": 0, "error": 0}
+    assert "s3cret" not in repr(result)
