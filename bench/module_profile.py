@@ -10,6 +10,10 @@ retrieve the password). The objects are created first (when missing), then each 
 and check mode, as its own process: wall seconds (median of ``--repeat`` runs) beside the empty task's (start-up,
 imports, bind, domain facts), ``ldap_operations``, then once under cProfile with the top functions by cumulative
 and by own time. ``--keep`` leaves the objects in AD (for a next run or a profile of another branch).
+
+``--compare DIR`` also runs another checkout's modules (DIR holds ``ansible_collections/wincontainers/gmsa``, e.g.
+``git archive main`` unpacked there), each run beside this checkout's (alternating which goes first): on a loaded
+machine, compare the two medians measured in the same minutes.
 """
 
 from __future__ import annotations
@@ -75,8 +79,10 @@ def account_args(count: int, state: str = "present", lookup_failure_action: str 
     return {**connection(), "accounts": accounts, "lookup_failure_action": lookup_failure_action}
 
 
-def run(module: str, args: dict, check_mode: bool = False, profile: Path | None = None) -> tuple[float, dict]:
-    """Wall seconds of the module process and its result."""
+def run(
+    module: str, args: dict, check_mode: bool = False, profile: Path | None = None, collections: Path | None = None
+) -> tuple[float, dict]:
+    """Wall seconds of the module process (from ``collections``, default this checkout) and its result."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump({"ANSIBLE_MODULE_ARGS": {**args, "_ansible_check_mode": check_mode}}, handle)
     command = [sys.executable, *(["-m", "cProfile", "-o", str(profile)] if profile else []), "-m", MODULES + module]
@@ -86,7 +92,7 @@ def run(module: str, args: dict, check_mode: bool = False, profile: Path | None 
         check=False,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / ".cache" / "collections")},
+        env={**os.environ, "PYTHONPATH": str(collections or ROOT / ".cache" / "collections")},
     )
     elapsed = time.perf_counter() - start
     os.unlink(handle.name)
@@ -104,18 +110,29 @@ def top(profile: Path, count: int) -> str:
     return out.getvalue()
 
 
-def measure(label: str, module: str, args: dict, check_mode: bool, repeat: int, count: int, work: Path) -> None:
-    times, result = [], {}
-    for _ in range(repeat):
-        elapsed, result = run(module, args, check_mode)
-        times.append(elapsed)
-        if result.get("changed"):
-            sys.exit(f"{label}: not converged (changed)")
-    profile = work / f"{module}{'-check' if check_mode else ''}.prof"
+def measure(
+    label: str, module: str, args: dict, check_mode: bool, options: argparse.Namespace, other: Path | None
+) -> None:
+    times: dict[str, list[float]] = {"this": [], "other": []}
+    results: dict[str, dict] = {}
+    for round_number in range(options.repeat):
+        order = [("this", None), ("other", other)]
+        for which, collections in order[:: 1 if round_number % 2 == 0 else -1]:  # alternate who goes first
+            if which == "other" and other is None:
+                continue
+            elapsed, result = run(module, args, check_mode, collections=collections)
+            times[which].append(elapsed)
+            results[which] = result
+            if result.get("changed"):
+                sys.exit(f"{label}: not converged (changed)")
+    profile = options.work_dir / f"{module}{'-check' if check_mode else ''}.prof"
     run(module, args, check_mode, profile)
-    print(f"\n== {label}: {statistics.median(times):.2f} s (runs {', '.join(f'{t:.2f}' for t in times)}), "
-          f"ldap_operations {result['ldap_operations']} ==")  # fmt: skip
-    print(top(profile, count))
+    for which in ("this", "other"):
+        if times[which]:
+            print(f"\n== {label} ({which}): {statistics.median(times[which]):.2f} s (runs "
+                  f"{', '.join(f'{t:.2f}' for t in times[which])}), ldap_operations "
+                  f"{results[which]['ldap_operations']} ==")  # fmt: skip
+    print(top(profile, options.top))
 
 
 def main() -> None:
@@ -125,6 +142,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--keep", action="store_true", help="leave the objects in AD")
     parser.add_argument("--work-dir", type=Path, default=ROOT / ".build" / "bench-profile")
+    parser.add_argument("--compare", type=Path, help="another checkout's collections folder, run alternately")
     options = parser.parse_args()
     options.work_dir.mkdir(parents=True, exist_ok=True)
     ensure_hosts()
@@ -139,11 +157,11 @@ def main() -> None:
     empty = {**connection(), "accounts": [{"name": "FlPNone", "state": "absent"}]}
     times = [run("gmsa_account", empty)[0] for _ in range(options.repeat)]
     print(f"empty task (start-up, bind, domain facts): {statistics.median(times):.2f} s")
-    repeat, top_count, work = options.repeat, options.top, options.work_dir
-    measure("gmsa_host_group no-op", "gmsa_host_group", group_args(count), False, repeat, top_count, work)
-    measure("gmsa_host_group check", "gmsa_host_group", group_args(count), True, repeat, top_count, work)
-    measure("gmsa_account no-op", "gmsa_account", account_args(count), False, repeat, top_count, work)
-    measure("gmsa_account check", "gmsa_account", account_args(count, "present", "ignore"), True, repeat, top_count, work)
+    other = options.compare.resolve() if options.compare else None
+    measure("gmsa_host_group no-op", "gmsa_host_group", group_args(count), False, options, other)
+    measure("gmsa_host_group check", "gmsa_host_group", group_args(count), True, options, other)
+    measure("gmsa_account no-op", "gmsa_account", account_args(count), False, options, other)
+    measure("gmsa_account check", "gmsa_account", account_args(count, "present", "ignore"), True, options, other)
     if not options.keep:
         run("gmsa_account", account_args(count, "absent"))
         run("gmsa_host_group", group_args(count, "absent"))

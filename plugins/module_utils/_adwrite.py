@@ -35,7 +35,7 @@ from ._ldap import Entry, parent_dn, short
 from ._listopts import option_values
 from ._lookup import NameConflict, NameLookup, find_by_sam_account_name
 from ._principals import PrincipalIndex, lookup_principals
-from ._rights import ALLOWED_ATTRIBUTES, require_rights, system_only_hint
+from ._rights import require_rights, system_only_hint
 from ._sid import guid_from_bytes, sid_from_bytes
 
 
@@ -260,7 +260,7 @@ def converge(
     of the kind (replication conflict copies, ``_lookup.NameConflict``), the bind account holds the rights
     every write needs (``_rights``), and ``before_write(client, plans)`` runs the kind's own checks.
     """
-    lookup = find(client, kind, [r.name for r in requests], extra=[ALLOWED_ATTRIBUTES])
+    lookup = find(client, kind, [r.name for r in requests])
     entries = {request.name.lower(): _the_entry(kind, lookup, request.name) for request in requests}
     index = lookup_principals(client, principal_identities(kind, requests), principal_sids(kind, requests, entries))
     context = PlanContext(client.domain, index, lookup_failure_action)
