@@ -551,7 +551,8 @@ ldap_operations:
     - A converged task costs 3 searches for the domain facts, 1 for the accounts and 1 for the principals.
     - Creating accounts adds 1 search per container they go to (the rights and existence check), 1 for the KDS
       root key, 1 for duplicate SPNs and 1 reading back the new accounts; changing existing ones adds 1 search
-      for the rights on them and the duplicate-SPN search only when SPNs are added.
+      for the rights on them, the duplicate-SPN search only when SPNs are added, and 1 for the principals when
+      it names principals they do not hold yet (those they hold are looked up by SID first).
     - A write refused because another writer got there first costs 1 more search (and 1 more for principals
       the other writer named) and the write again.
     - A move (O(path)) is counted as one C(modify).
