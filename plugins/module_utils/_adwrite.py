@@ -7,8 +7,8 @@ object of the task, one ``_principals`` search for every principal the task name
 name by SID (none when there are none; two when existing objects gain principals they did not name), and,
 after writes, one search reading back what the DC assigned to new objects. Then one operation per planned LDAP
 operation (``_adobject.plan_object``): an add, a move, one modify carrying every attribute change (plus one per
-intermediate step AD requires), or a delete; nothing for a converged object. Every check runs before the first write, so a task that fails for bad input changes
-nothing.
+intermediate step AD requires), or a delete; nothing for a converged object. Every check runs before the first
+write, so a task that fails for bad input changes nothing.
 """
 
 from __future__ import annotations
