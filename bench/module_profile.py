@@ -19,7 +19,6 @@ machine, compare the two medians measured in the same minutes.
 from __future__ import annotations
 
 import argparse
-import cProfile  # noqa: F401  (run as python -m cProfile below)
 import io
 import json
 import os
@@ -155,7 +154,7 @@ def main() -> None:
     elapsed, result = run("gmsa_account", account_args(count))
     print(f"set-up: gMSAs {elapsed:.2f} s changed={result['changed']} {result['ldap_operations']}")
     empty = {**connection(), "accounts": [{"name": "FlPNone", "state": "absent"}]}
-    times = [run("gmsa_account", empty)[0] for _ in range(options.repeat)]
+    times = [run("gmsa_account", empty)[0] for _round in range(options.repeat)]
     print(f"empty task (start-up, bind, domain facts): {statistics.median(times):.2f} s")
     other = options.compare.resolve() if options.compare else None
     measure("gmsa_host_group no-op", "gmsa_host_group", group_args(count), False, options, other)
