@@ -4,12 +4,13 @@
 
 ``converge`` costs a fixed number of searches whatever the number of objects: one ``_lookup`` search for every
 object of the task, one ``_principals`` search for every principal the task names or the objects already
-name by SID (none when there are none), one search per container the task creates objects in or moves them
-to (``_containers``: the rights there and the objects in the way; none when nothing is created or moved)
-and, after writes, one search reading back what the DC assigned to new objects. Then one operation per
-planned LDAP operation (``_adobject.plan_object``): an add, a move, one modify carrying every attribute change
-(plus one per intermediate step AD requires), or a delete; nothing for a converged object. Every check runs
-before the first write, so a task that fails for bad input changes nothing.
+name by SID (none when there are none; two when existing objects gain principals they did not name), one search
+per container the task creates objects in or moves them to (``_containers``: the rights there and the objects in
+the way; none when nothing is created or moved), one search for the rights on the objects it modifies (``_rights``;
+none when nothing is modified) and, after writes, one search reading back what the DC assigned to new objects.
+Then one operation per planned LDAP operation (``_adobject.plan_object``): an add, a move, one modify carrying
+every attribute change (plus one per intermediate step AD requires), or a delete; nothing for a converged object.
+Every check runs before the first write, so a task that fails for bad input changes nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from ._ldap import Entry, parent_dn, short
 from ._listopts import option_values
 from ._lookup import NameConflict, NameLookup, find_by_sam_account_name
 from ._principals import PrincipalIndex, lookup_principals
-from ._rights import ALLOWED_ATTRIBUTES, require_rights, system_only_hint
+from ._rights import require_rights, system_only_hint
 from ._sid import guid_from_bytes, sid_from_bytes
 
 
@@ -263,7 +264,7 @@ def converge(
     every write needs (``_rights``), no new DN is held by another object (``_containers``), and
     ``before_write(client, plans)`` runs the kind's own checks.
     """
-    lookup = find(client, kind, [r.name for r in requests], extra=[ALLOWED_ATTRIBUTES])
+    lookup = find(client, kind, [r.name for r in requests])
     entries = {request.name.lower(): _the_entry(kind, lookup, request.name) for request in requests}
     index = lookup_principals(client, principal_identities(kind, requests), principal_sids(kind, requests, entries))
     context = PlanContext(client.domain, index, lookup_failure_action)

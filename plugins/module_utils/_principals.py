@@ -186,26 +186,54 @@ class PrincipalIndex:
 
 
 def lookup_principals(client: Any, identities: Iterable[str], sids: Iterable[str] = ()) -> PrincipalIndex:
-    """One subtree search of the domain for every identity and SID given (none: no search).
+    """The principals of every identity and SID given: one subtree search of the domain (none when nothing is
+    given), two when existing objects name SIDs and the identities are not all among them.
+
+    ``sids`` are what existing objects already name; a task that converges names them again, so they are looked
+    up first, and the identities only when some are not among what they found: a converged bulk task searches
+    once, by SID, with a third of the filter a search by name would need (each name is asked as ``NAME`` and
+    ``NAME$``), and the DC evaluates every clause of a filter.
 
     A UPN whose suffix is the domain's DNS name also finds the account of that ``sAMAccountName`` (its implicit
     UPN), in the same search.
     """
-    identities = list(identities)
-    wanted = identities + list(sids)
-    suffixes = (client.domain.dns_name,)
-    ldap_filter = principals_filter(wanted, suffixes)
-    if ldap_filter is None:
-        return PrincipalIndex(upn_suffixes=suffixes)
     named = list(identities)
+    suffixes = (client.domain.dns_name,)
+    sid_filter = principals_filter(list(dict.fromkeys(sids)))
 
     def search() -> PrincipalIndex:
-        entries = client.search(client.domain.domain_dn, ldap_filter, PRINCIPAL_ATTRIBUTES)
-        return PrincipalIndex((p for p in (principal_from_entry(e) for e in entries) if p is not None), suffixes)
+        index = PrincipalIndex(upn_suffixes=suffixes)
+        if sid_filter is not None:
+            _index_entries(index, client.search(client.domain.domain_dn, sid_filter, PRINCIPAL_ATTRIBUTES))
+        name_filter = principals_filter((i for i in named if not _found_as_searched(index, i)), suffixes)
+        if name_filter is not None:
+            _index_entries(index, client.search(client.domain.domain_dn, name_filter, PRINCIPAL_ATTRIBUTES))
+        return index
+
+    if sid_filter is None and principals_filter(named, suffixes) is None:
+        return PrincipalIndex(upn_suffixes=suffixes)
 
     # A principal named but not found may have been created on the write DC moments ago (``_lookup``); SIDs that
     # existing objects already name are not looked for there (a deleted principal's SID stays behind).
     return seeing_own_writes(client, "Principal", search, lambda index: [i for i in named if index.find(i) is None])
+
+
+def _found_as_searched(index: PrincipalIndex, identity: str) -> bool:
+    """Whether ``index`` answers ``identity`` as a search for it would: a bare name found only as the computer
+    ``name$`` might also be held exactly (a user ``name``), and a UPN found only as an implicit one (the account
+    of that name, found by its SID) might be another object's stored UPN, which a search would find and prefer."""
+    kind = identity_kind(identity)
+    if kind == "name" and not identity.endswith("$"):
+        return identity.lower() in index.by_name
+    if kind == "upn":
+        return identity.lower() in index.by_upn
+    return index.find(identity) is not None
+
+
+def _index_entries(index: PrincipalIndex, entries: Iterable[Entry]) -> None:
+    for principal in (principal_from_entry(entry) for entry in entries):
+        if principal is not None:
+            index.add(principal)
 
 
 def resolve(

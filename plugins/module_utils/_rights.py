@@ -7,14 +7,16 @@ AD tells a requester in advance what it may do, through two constructed attribut
 - ``allowedChildClassesEffective`` on a container: the classes the requester may create in it (CREATE_CHILD);
 - ``allowedAttributesEffective`` on an object: the attributes the requester may write on it (WRITE_PROP).
 
-The engine reads the second with the lookup it already makes (``_adwrite.converge``), and the first with one
-search per container a task creates or moves objects into (none when nothing is created), which also tells
-that the container exists (``_containers.read_containers``, which finds the objects in the way with it;
-:func:`read_allowed_children` alone is one base search per container). :func:`missing_rights` is pure: the
-plans and those answers in, every write the bind account may not make out, each with the ``gmsa_delegation``
-right that grants it (``_delegation.right_to_create``/``right_to_write``). :func:`require_rights` fails, in
-check mode too, before anything is written, so a bulk task with a right missing for some objects writes none of
-them.
+Both are computed by the DC for each object it returns them for (on Samba, an access check per attribute of the
+schema), so they are read only for the objects a task writes: ``allowedAttributesEffective`` with one search for
+every object the task modifies (none when nothing is modified: a converged task does not pay for it), and
+``allowedChildClassesEffective`` with one search per container a task creates or moves objects into (none when
+nothing is created), which also tells that the container exists (``_containers.read_containers``, which finds the
+objects in the way with it; :func:`read_allowed_children` alone is one base search per container).
+:func:`missing_rights` is pure: the plans and those answers in, every write the bind account may not make out,
+each with the ``gmsa_delegation`` right that grants it (``_delegation.right_to_create``/``right_to_write``).
+:func:`require_rights` fails, in check mode too, before anything is written, so a bulk task with a right missing
+for some objects writes none of them.
 
 Deletions and the "delete child" half of a move are not told in advance (no constructed attribute answers
 them); the DC's refusal then carries the permission hint of ``_adwrite.permission_hint``.
@@ -30,6 +32,7 @@ from ._adobject import ADD, MODIFY, MOVE, ObjectPlan
 from ._delegation import grant_hint, right_to_create, right_to_write
 from ._errors import GmsaError
 from ._ldap import Entry, dn_key, parent_dn
+from ._sid import escape_filter_bytes
 
 ALLOWED_ATTRIBUTES = "allowedAttributesEffective"
 ALLOWED_CHILD_CLASSES = "allowedChildClassesEffective"
@@ -88,13 +91,19 @@ def containers_created_in(plans: Iterable[ObjectPlan]) -> list[str]:
     return list(found.values())
 
 
-def missing_rights(plans: Iterable[ObjectPlan], children: Mapping[str, set[str] | None]) -> list[MissingRight]:
+def missing_rights(
+    plans: Iterable[ObjectPlan],
+    children: Mapping[str, set[str] | None],
+    writable: Mapping[str, set[str]] | None = None,
+) -> list[MissingRight]:
     """Every planned create, move or modify the bind account may not make (pure).
 
     ``children`` maps a container's lower-case DN to the lower-case classes of its allowedChildClassesEffective
-    (None: the container does not exist, which is reported as an error of its own, not here). An existing
-    object's writable attributes come from its entry (the lookup read ALLOWED_ATTRIBUTES).
+    (None: the container does not exist, which is reported as an error of its own, not here). ``writable`` maps
+    an existing object's lower-case DN to the lower-case attributes of its allowedAttributesEffective
+    (:func:`read_allowed_attributes`); an object it does not list is judged by its entry's ALLOWED_ATTRIBUTES.
     """
+    writable = writable or {}
     missing: list[MissingRight] = []
     for plan in plans:
         kind = plan.kind
@@ -110,8 +119,10 @@ def missing_rights(plans: Iterable[ObjectPlan], children: Mapping[str, set[str] 
                         MissingRight(plan.request.name, kind.noun, kind.object_noun, plan.dn, what, right, container)
                     )
             elif operation.kind == MODIFY and plan.entry is not None:
-                writable = _lower_set(plan.entry.texts(ALLOWED_ATTRIBUTES))
-                refused = [attribute for attribute in operation.changes if attribute.lower() not in writable]
+                allowed_attributes = writable.get(plan.entry.dn.lower())
+                if allowed_attributes is None:
+                    allowed_attributes = _lower_set(plan.entry.texts(ALLOWED_ATTRIBUTES))
+                refused = [attribute for attribute in operation.changes if attribute.lower() not in allowed_attributes]
                 by_right: dict[str | None, list[str]] = {}
                 for attribute in refused:
                     by_right.setdefault(right_to_write(kind.object_class, attribute), []).append(attribute)
@@ -127,7 +138,7 @@ def missing_rights(plans: Iterable[ObjectPlan], children: Mapping[str, set[str] 
                             what,
                             right,
                             path,
-                            bool(writable),
+                            bool(allowed_attributes),
                         )
                     )
     return _merged(missing)
@@ -180,13 +191,42 @@ def read_allowed_children(client: Any, containers: Iterable[str]) -> dict[str, s
     return answers
 
 
+def modified_entries(plans: Iterable[ObjectPlan]) -> list[Entry]:
+    """The existing objects the plans modify, each once, in plan order."""
+    found: dict[str, Entry] = {}
+    for plan in plans:
+        if plan.entry is not None and any(operation.kind == MODIFY for operation in plan.operations):
+            found.setdefault(plan.entry.dn.lower(), plan.entry)
+    return list(found.values())
+
+
+def read_allowed_attributes(client: Any, entries: Iterable[Entry]) -> dict[str, set[str]]:
+    """Object (lower-case DN of ``entries``) -> lower-case attributes the bind account may write on it: one search
+    of the domain for all of them, by objectGUID (which a move or rename since the lookup does not change); none
+    when ``entries`` is empty. An object the search no longer finds is left out (its write then fails on its own).
+    """
+    by_guid = {entry.first("objectGUID"): entry for entry in entries if entry.first("objectGUID")}
+    if not by_guid:
+        return {}
+    clauses = "".join(f"(objectGUID={escape_filter_bytes(guid)})" for guid in by_guid if guid is not None)
+    found: list[Entry] = client.search(client.domain.domain_dn, f"(|{clauses})", ["objectGUID", ALLOWED_ATTRIBUTES])
+    answers: dict[str, set[str]] = {}
+    for entry in found:
+        asked = by_guid.get(entry.first("objectGUID"))
+        if asked is not None:
+            answers[asked.dn.lower()] = _lower_set(entry.texts(ALLOWED_ATTRIBUTES))
+    return answers
+
+
 def require_rights(
     client: Any, plans: list[ObjectPlan], allowed_children: Mapping[str, set[str] | None] | None = None
 ) -> None:
     """Fail before any write when a container to create in is missing or a planned write would be refused.
 
     ``allowed_children`` is what :func:`read_allowed_children` would return, when the caller read it already
-    (``_containers.read_containers`` reads it with the objects in the way, in the same search).
+    (``_containers.read_containers`` reads it with the objects in the way, in the same search). Costs, besides,
+    one search for the objects modified whose entries do not carry ALLOWED_ATTRIBUTES already; nothing for a
+    converged task.
     """
     containers = containers_created_in(plans)
     children = read_allowed_children(client, containers) if allowed_children is None else allowed_children
@@ -201,6 +241,7 @@ def require_rights(
             result="noSuchObject",
             dn=absent[0],
         )
-    missing = missing_rights(plans, children)
+    unread = [entry for entry in modified_entries(plans) if not entry.values(ALLOWED_ATTRIBUTES)]
+    missing = missing_rights(plans, children, read_allowed_attributes(client, unread))
     if missing:
         raise rights_error(missing)

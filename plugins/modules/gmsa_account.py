@@ -24,9 +24,9 @@ description:
     name) runs before the first write, so a task that fails for bad input changes nothing.
   - Rights are checked before the first write too, in check mode as well, as the DC tells them in advance
     (C(allowedChildClassesEffective) of the container for a new account, which also tells that O(path) exists;
-    C(allowedAttributesEffective) of an existing account, read with the account). A missing right fails the
-    task naming each account, the right and the M(wincontainers.gmsa.gmsa_delegation) task that grants it; a
-    bulk task with a right missing for some accounts writes none of them.
+    C(allowedAttributesEffective) of the existing accounts that change, one search for all of them). A missing
+    right fails the task naming each account, the right and the M(wincontainers.gmsa.gmsa_delegation) task that
+    grants it; a bulk task with a right missing for some accounts writes none of them.
   - A name held by two gMSAs (the C(\\0ACNF:) copies two DCs leave when both created it before replicating) is
     refused, with which copy to delete; M(wincontainers.gmsa.gmsa_account_info) lists such conflicts.
   - Concurrent runs do not lose each other's updates. An attribute written whole (the security descriptors of
@@ -550,8 +550,9 @@ ldap_operations:
     - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
     - A converged task costs 3 searches for the domain facts, 1 for the accounts and 1 for the principals.
     - Creating accounts adds 1 search per container they go to (the rights and existence check), 1 for the KDS
-      root key, 1 for duplicate SPNs and 1 reading back the new accounts; changing existing ones adds the
-      duplicate-SPN search only when SPNs are added.
+      root key, 1 for duplicate SPNs and 1 reading back the new accounts; changing existing ones adds 1 search
+      for the rights on them, the duplicate-SPN search only when SPNs are added, and 1 for the principals when
+      it names principals they do not hold yet (those they hold are looked up by SID first).
     - A write refused because another writer got there first costs 1 more search (and 1 more for principals
       the other writer named) and the write again.
     - A move (O(path)) is counted as one C(modify).

@@ -325,9 +325,11 @@ ldap_operations:
     - How many LDAP operations of each kind the task sent (for troubleshooting and benchmarks).
     - A converged task costs 3 searches for the domain facts, 1 for the groups and 1 for the principals they
       name, whatever the number of groups.
+    - Changing existing groups adds 1 search for the rights on them (C(allowedAttributesEffective)); creating
+      groups adds 1 per container they go to (C(allowedChildClassesEffective)) and 1 reading back the new groups.
   returned: always
   type: dict
-  sample: {"search": 5, "add": 0, "modify": 1, "delete": 0}
+  sample: {"search": 6, "add": 0, "modify": 1, "delete": 0}
 """
 
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject import ObjectRequest, validate_requests

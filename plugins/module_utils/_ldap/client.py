@@ -219,12 +219,15 @@ class LdapClient:
         ldap_filter: str = "(objectClass=*)",
         attributes: Iterable[str] = ("distinguishedName",),
         scope: str = "subtree",
-        page_size: int = 500,
+        page_size: int = 1000,
         controls: list[Any] | None = None,
     ) -> list[Entry]:
         """Search, following paged-results cookies; a missing base returns no entries.
 
-        ``scope`` is ``base``, ``one`` or ``subtree``; attribute names in the entries are lower-cased.
+        ``scope`` is ``base``, ``one`` or ``subtree``; attribute names in the entries are lower-cased. Pages of
+        ``page_size`` entries: 1000 is AD's default MaxPageSize (a DC with a lower one sends fewer per page), and
+        every page sends the filter again, which the client compiles again (ldap3) and the DC parses again: a bulk
+        task's filter names every object.
         """
         scopes = dict(zip(_SCOPES, (ldap3.BASE, ldap3.LEVEL, ldap3.SUBTREE)))
         entries: list[Entry] = []

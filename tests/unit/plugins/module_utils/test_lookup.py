@@ -22,7 +22,11 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._lookup import 
     seeing_own_writes,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import lookup_principals
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._sid import sid_to_bytes
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._sid import (
+    sid_filter_value,
+    sid_from_bytes,
+    sid_to_bytes,
+)
 
 GMSA = "msDS-GroupManagedServiceAccount"
 DOMAIN_DN = "DC=contoso,DC=com"
@@ -219,6 +223,70 @@ def test_principal_lookup_looks_on_the_write_dc() -> None:
     client = TwoDcClient([], [hosts])
     lookup_principals(client, [], ["S-1-5-21-1-2-3-1999"])
     assert client.searches == ["dc2.contoso.com"]
+
+
+def principal(dn: str, sam: str, sid: str, *classes: str) -> Entry:
+    return Entry(
+        dn,
+        {
+            "samaccountname": [sam.encode()],
+            "objectclass": [c.encode() for c in ("top", *classes)],
+            "objectsid": [sid_to_bytes(sid)],
+        },
+    )
+
+
+class FilterClient(RecordingClient):
+    """Answers a search with the entries whose SID or sAMAccountName its filter names."""
+
+    def search(self, base: str, ldap_filter: str, attributes: Any = ()) -> list[Entry]:
+        self.searches.append((base, ldap_filter, list(attributes)))
+        return [
+            e
+            for e in self.answer
+            if f"(objectSid={sid_filter_value(sid_from_bytes(e.first('objectSid') or b''))})" in ldap_filter
+            or f"(sAMAccountName={e.text('sAMAccountName')})" in ldap_filter
+        ]
+
+
+HOSTS_P = principal(f"CN=Hosts,CN=Users,{DOMAIN_DN}", "Hosts", "S-1-5-21-1-2-3-1105", "group")
+WEB_P = principal(f"CN=WebHosts,CN=Users,{DOMAIN_DN}", "WebHosts", "S-1-5-21-1-2-3-1106", "group")
+PC_P = principal(f"CN=PC1,CN=Computers,{DOMAIN_DN}", "PC1$", "S-1-5-21-1-2-3-1107", "user", "computer")
+PC_USER = principal(f"CN=PC1 user,CN=Users,{DOMAIN_DN}", "PC1", "S-1-5-21-1-2-3-1108", "user")
+
+
+def test_a_converged_task_finds_its_principals_by_the_sids_its_objects_hold_in_one_search() -> None:
+    client = FilterClient([HOSTS_P, WEB_P, PC_P])
+    index = lookup_principals(
+        client, ["Hosts", "WebHosts", "PC1$"], ["S-1-5-21-1-2-3-1105", "S-1-5-21-1-2-3-1106", "S-1-5-21-1-2-3-1107"]
+    )
+    (search,) = client.searches
+    assert "sAMAccountName" not in search[1]
+    assert [index.find(n).dn for n in ("Hosts", "WebHosts", "PC1$")] == [HOSTS_P.dn, WEB_P.dn, PC_P.dn]
+
+
+def test_names_the_sids_did_not_find_are_searched_by_name_only_them() -> None:
+    client = FilterClient([HOSTS_P, WEB_P])
+    index = lookup_principals(client, ["Hosts", "WebHosts"], ["S-1-5-21-1-2-3-1105"])
+    assert len(client.searches) == 2
+    assert "(sAMAccountName=WebHosts)" in client.searches[1][1]
+    assert "(sAMAccountName=Hosts)" not in client.searches[1][1]
+    assert index.find("WebHosts").dn == WEB_P.dn and index.find("Hosts").dn == HOSTS_P.dn
+
+
+def test_a_bare_name_found_only_as_a_computer_is_still_searched_for_an_exact_holder() -> None:
+    client = FilterClient([PC_P, PC_USER])
+    index = lookup_principals(client, ["PC1"], ["S-1-5-21-1-2-3-1107"])
+    assert len(client.searches) == 2
+    assert index.find("PC1").dn == PC_USER.dn  # the exact name wins, as one search by name would have it
+
+
+def test_without_sids_one_search_by_name() -> None:
+    client = FilterClient([HOSTS_P])
+    assert lookup_principals(client, ["Hosts"]).find("Hosts").dn == HOSTS_P.dn
+    assert len(client.searches) == 1
+    assert lookup_principals(client, []).by_sid == {}
+    assert len(client.searches) == 1
 
 
 # -- replication conflicts -----------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import GM
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._rights import (
     containers_created_in,
     missing_rights,
+    modified_entries,
+    read_allowed_attributes,
     require_rights,
     rights_error,
 )
@@ -103,3 +105,48 @@ def test_nothing_created_no_container_read():
     client = Containers({})
     require_rights(client, [plan(writable("description"), description="web")])
     assert client.searches == []
+
+
+GUID = bytes(range(16))
+
+
+class Rights:
+    """A DC that answers the rights search by objectGUID with ``allowed`` for the object of GUID."""
+
+    def __init__(self, allowed: list[str]) -> None:
+        self.allowed = allowed
+        self.searches: list[tuple[str, str, list[str]]] = []
+        self.domain = CONTOSO
+
+    def search(self, base: str, ldap_filter: str, attributes: Any, scope: str = "subtree") -> list[Any]:
+        self.searches.append((base, ldap_filter, list(attributes)))
+        return [_entry(objectGUID=[GUID], allowedAttributesEffective=[a.encode() for a in self.allowed])]
+
+
+def test_the_rights_on_objects_to_modify_are_read_in_one_search_by_guid_only_for_those():
+    changed = plan(_entry(objectGUID=[GUID]), description="web")
+    converged = plan(_entry(objectGUID=[bytes(16)]))
+    assert modified_entries([changed, converged]) == [changed.entry]
+    client = Rights(["description"])
+    require_rights(client, [changed, converged])
+    (search,) = client.searches
+    assert search == (DOMAIN_DN, "(|(objectGUID=" + "".join(f"\\{b:02x}" for b in GUID) + "))",
+                      ["objectGUID", "allowedAttributesEffective"])  # fmt: skip
+    client = Rights(["dNSHostName"])
+    with pytest.raises(GmsaError, match="write description"):
+        require_rights(client, [changed])
+
+
+def test_a_converged_task_reads_no_rights():
+    client = Rights([])
+    require_rights(client, [plan(_entry(objectGUID=[GUID])), plan(_entry(objectGUID=[GUID]), "Other")])
+    assert client.searches == []
+    assert read_allowed_attributes(client, []) == {}
+
+
+def test_rights_read_apart_win_over_the_entry_and_an_object_not_found_again_falls_back_to_it():
+    changed = plan(_entry(objectGUID=[GUID], allowedAttributesEffective=[b"description"]), description="web")
+    assert missing_rights([changed], {}, {changed.dn.lower(): {"description"}}) == []
+    (missing,) = missing_rights([changed], {}, {changed.dn.lower(): set()})
+    assert missing.what == ("write description",)
+    assert missing_rights([changed], {}, {}) == []
