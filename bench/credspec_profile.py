@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 import ldap3
-from gmsa_bulk import ROOT, connect, domain_facts, env
+from gmsa_bulk import ROOT, connect, domain_facts, env, gmsa_attributes
 
 sys.path.insert(0, str(ROOT / ".cache" / "collections"))
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._sd import build_gmsa_membership
@@ -51,18 +51,10 @@ def ensure_gmsas(conn: ldap3.Connection, domain_dn: str, admin_sid: str, count: 
         for value in [value.decode()]
     }
     membership = build_gmsa_membership([admin_sid])
-    realm = env("GMSA_LAB_REALM").lower()
     for name in names(count):
         if name.lower() in existing:
             continue
-        attributes = {
-            "sAMAccountName": f"{name}$",
-            "dNSHostName": f"{name}.{realm}",
-            "userAccountControl": "4096",
-            "msDS-ManagedPasswordInterval": "30",
-            "msDS-SupportedEncryptionTypes": "24",
-            "msDS-GroupMSAMembership": membership,
-        }
+        attributes = gmsa_attributes(name, membership, spn=False)
         if not conn.add(f"CN={name},{container}", "msDS-GroupManagedServiceAccount", attributes):
             sys.exit(f"add of {name} failed: {conn.result}")
 

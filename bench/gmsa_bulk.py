@@ -54,25 +54,29 @@ def names(prefix: str, count: int) -> list[str]:
     return [f"{prefix}{i:04d}" for i in range(1, count + 1)]
 
 
+def gmsa_attributes(name: str, membership: bytes, spn: bool = True) -> dict:
+    """The attributes gmsa_account writes for a new gMSA ``name`` readable by ``membership`` (a security
+    descriptor, ``build_gmsa_membership``); with its two host/ SPNs unless ``spn`` is false."""
+    realm = env("GMSA_LAB_REALM").lower()
+    attributes = {
+        "sAMAccountName": f"{name}$",
+        "dNSHostName": f"{name}.{realm}",
+        "userAccountControl": "4096",
+        "msDS-ManagedPasswordInterval": "30",
+        "msDS-SupportedEncryptionTypes": "24",
+        "msDS-GroupMSAMembership": membership,
+    }
+    if spn:
+        attributes["servicePrincipalName"] = [f"host/{name}", f"host/{name}.{realm}"]
+    return attributes
+
+
 def raw_adds(conn: ldap3.Connection, container: str, admins_sid: str, count: int, prefix: str = "BenchRaw") -> float:
     """Seconds for ``count`` gMSA adds over ``conn`` (the attributes gmsa_account writes); deleted afterwards."""
     membership = build_gmsa_membership([admins_sid])
-    realm = env("GMSA_LAB_REALM").lower()
     start = time.perf_counter()
     for name in names(prefix, count):
-        ok = conn.add(
-            f"CN={name},{container}",
-            "msDS-GroupManagedServiceAccount",
-            {
-                "sAMAccountName": f"{name}$",
-                "dNSHostName": f"{name}.{realm}",
-                "userAccountControl": "4096",
-                "msDS-ManagedPasswordInterval": "30",
-                "msDS-SupportedEncryptionTypes": "24",
-                "msDS-GroupMSAMembership": membership,
-                "servicePrincipalName": [f"host/{name}", f"host/{name}.{realm}"],
-            },
-        )
+        ok = conn.add(f"CN={name},{container}", "msDS-GroupManagedServiceAccount", gmsa_attributes(name, membership))
         if not ok:
             sys.exit(f"raw add of {name} failed: {conn.result}")
     elapsed = time.perf_counter() - start

@@ -9,31 +9,16 @@
 # Runs as root, in a throwaway lab (LAB_NETNS with a -t suffix, a temporary folder), removed at the end.
 # Usage: tests/system/lab_dc_failures.sh   (make system-check runs it with the virtual environment on PATH)
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$repo"
-export ANSIBLE_COLLECTIONS_PATH="$repo/.cache/collections" ANSIBLE_NOCOLOR=1
-mkdir -p "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/wincontainers"
-ln -sfn "$repo" "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/wincontainers/gmsa"
+# shellcheck source=tests/system/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-netns=${LAB_NETNS:-gmsalab}-t
-work=$(mktemp -d)
-lab=$work/dc
+throwaway_lab lab_dc_failures.sh t
 schema=/usr/share/samba/setup/ad-schema
 listener=
-cleanup() {
+before_cleanup() {
   [[ -n "$listener" ]] && kill "$listener" 2>/dev/null
-  ansible-playbook playbooks/lab_dc.yml -e lab_dc_state=absent -e "lab_dc_dir=$lab" -e "lab_dc_netns=$netns" \
-    >/dev/null 2>&1 || echo "lab_dc_failures.sh: could not remove the throwaway lab $lab (netns $netns)" >&2
-  rm -rf "$work"
 }
-trap cleanup EXIT
 
-failed=0
-check() {  # check WHAT CONDITION...: one line per expectation
-  local what=$1
-  shift
-  if "$@"; then echo "ok      $what"; else echo "FAILED  $what"; failed=1; fi
-}
 run_lab() {  # run_lab PASSWORD [ansible-playbook args]: the role's output in $out, its exit status in $status
   local password=$1
   shift
@@ -84,4 +69,4 @@ check "Samba exits at start: the admin password is not shown" never_says "$passw
 shown
 echo "        (case 3 took $((SECONDS - start)) s, provisioning included)"
 
-[[ $failed -eq 0 ]] || { printf '%s\n' "$out" | tail -20; exit 1; }
+finish

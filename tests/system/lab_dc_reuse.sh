@@ -10,28 +10,11 @@
 # Runs as root, in a throwaway lab (LAB_NETNS with a -r suffix, a temporary folder), removed at the end.
 # Usage: tests/system/lab_dc_reuse.sh   (make system-check runs it with the virtual environment on PATH)
 set -euo pipefail
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$repo"
-export ANSIBLE_COLLECTIONS_PATH="$repo/.cache/collections" ANSIBLE_NOCOLOR=1
-mkdir -p "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/wincontainers"
-ln -sfn "$repo" "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/wincontainers/gmsa"
+# shellcheck source=tests/system/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-netns=${LAB_NETNS:-gmsalab}-r
-work=$(mktemp -d)
-lab=$work/dc
-cleanup() {
-  ansible-playbook playbooks/lab_dc.yml -e lab_dc_state=absent -e "lab_dc_dir=$lab" -e "lab_dc_netns=$netns" \
-    >/dev/null 2>&1 || echo "lab_dc_reuse.sh: could not remove the throwaway lab $lab (netns $netns)" >&2
-  rm -rf "$work"
-}
-trap cleanup EXIT
+throwaway_lab lab_dc_reuse.sh r
 
-failed=0
-check() {  # check WHAT CONDITION...: one line per expectation
-  local what=$1
-  shift
-  if "$@"; then echo "ok      $what"; else echo "FAILED  $what"; failed=1; fi
-}
 run_lab() {  # run_lab [ansible-playbook args]: the role's output in $out, its exit status in $status
   status=0
   local start=$SECONDS
@@ -102,4 +85,4 @@ check "lab_dc_replicas 0: dc2's folder is gone" test ! -e "$lab/dc2"
 run_lab -e lab_dc_replicas=0
 check "DC1 alone again: reused, nothing changed" all succeeded reused unchanged
 
-[[ $failed -eq 0 ]] || { printf '%s\n' "$out" | tail -20; exit 1; }
+finish
