@@ -58,6 +58,8 @@ class NameTaken:
     verb: str
     dn: str
     holder: Entry
+    # The task's own entry that moves or removes the holder, but only after this one (plan order); "" for none.
+    freed_later_by: str = ""
 
     @property
     def holder_class(self) -> str:
@@ -75,7 +77,12 @@ class NameTaken:
     def describe(self) -> str:
         sam = self.holder.text("sAMAccountName")
         held_by = f"{self.holder_class}" + (f" {sam}" if sam else "")
-        return f"{self.noun} {self.name} cannot be {self.verb} as {self.dn}: a {held_by} already holds that DN"
+        told = f"{self.noun} {self.name} cannot be {self.verb} as {self.dn}: a {held_by} already holds that DN"
+        if self.freed_later_by:
+            told += (
+                f" until {self.freed_later_by} of this task leaves it: list {self.freed_later_by} before {self.name}"
+            )
+        return told
 
 
 def target_dn(operation: Operation) -> str | None:
@@ -129,7 +136,13 @@ def names_taken(plans: Iterable[ObjectPlan], seen: ContainersSeen) -> list[NameT
 
     An object the task itself deletes or moves away before (in plan order) is not in the way.
     """
+    plans = list(plans)
     held: dict[DnKey, Entry] = {dn_key(entry.dn): entry for entry in seen.holders}
+    leaving: dict[DnKey, str] = {}  # the DNs the task frees, by the name of the entry that frees them
+    for plan in plans:
+        for operation in plan.operations:
+            if operation.kind in (DELETE, MOVE):
+                leaving.setdefault(dn_key(operation.dn), plan.request.name)
     taken: list[NameTaken] = []
     for plan in plans:
         for operation in plan.operations:
@@ -142,7 +155,7 @@ def names_taken(plans: Iterable[ObjectPlan], seen: ContainersSeen) -> list[NameT
             holder = held.get(key)
             if holder is not None:
                 verb = "created" if operation.kind == ADD else f"moved to {operation.new_parent}"
-                taken.append(NameTaken(plan.kind.noun, plan.request.name, verb, dn, holder))
+                taken.append(NameTaken(plan.kind.noun, plan.request.name, verb, dn, holder, leaving.get(key, "")))
     return taken
 
 
@@ -152,10 +165,12 @@ def names_taken_error(taken: list[NameTaken]) -> GmsaError:
     listed = "; ".join(item.describe() for item in taken)
     return GmsaError(
         f"{len(taken)} planned object(s) would take a DN another object holds, so nothing was written: {listed}. "
-        "AD names the objects of one container by their RDN (CN=<name>) whatever their class, so a gMSA and a "
-        "group of one name cannot share a container, although their sAMAccountNames differ.",
+        "AD names the objects of one container by their RDN (CN=<name>) whatever their class and sAMAccountName, "
+        "so two objects of one CN cannot share a container: a gMSA and a group of one name, or an object whose CN "
+        "is not its sAMAccountName.",
         hint=f"Give the {' or '.join(nouns)} another name, or another path (the container it goes to), or rename "
-        "or move the object in the way.",
+        "or move the object in the way (an entry of the task that moves or removes it goes before the one that "
+        "takes its DN).",
         result="entryAlreadyExists",
         dn=taken[0].holder.dn,
         names_taken=[item.as_dict() for item in taken],

@@ -389,6 +389,9 @@ def main() -> None:
 
     valid = [r for r in requests if isinstance(r, CheckRequest)]
     refused = [r for r in requests if isinstance(r, RefusedCheck)]
+    if not requests:  # checks: [] (a list built from an inventory with nothing in it): nothing to check
+        module.exit_json(changed=False, checks=[], summary=summarize([]), status=worst([]))
+        return
     if not valid:  # every entry is wrong: nothing to connect for
         status = {"summary": summarize([]), "status": "error"}
         GmsaError(refused_failure(refused, len(requests))).fail(

@@ -76,6 +76,24 @@ def test_objects_deeper_down_or_elsewhere_and_those_the_task_removes_first_are_n
     assert len(names_taken([plan(None, path=OU), gone], ContainersSeen({}, (holder,)))) == 1
 
 
+def test_an_object_the_task_moves_away_only_later_is_named_with_the_order_that_works():
+    # An existing gMSA whose CN (app1) is not its sAMAccountName (old$) leaves the container after the new app1 is
+    # planned: the add would meet entryAlreadyExists, so the error says which entry to list first.
+    holder = Entry(f"CN=app1,{MSA}", {"samaccountname": [b"old$"], "objectclass": [b"msDS-GroupManagedServiceAccount"]})
+    leaves = plan(holder, "old", path=OU)
+    (taken,) = names_taken([plan(None), leaves], ContainersSeen({}, (holder,)))
+    assert taken.freed_later_by == "old"
+    with pytest.raises(GmsaError) as failure:
+        require_free_names([plan(None), leaves], ContainersSeen({}, (holder,)))
+    assert "already holds that DN until old of this task leaves it: list old before app1" in failure.value.message
+    assert "two objects of one CN cannot share a container" in failure.value.message
+    assert names_taken([leaves, plan(None)], ContainersSeen({}, (holder,))) == []
+    # An object the task does not move is in the way, with nothing more to say.
+    (still,) = names_taken([plan(None)], ContainersSeen({}, (holder,)))
+    assert still.freed_later_by == ""
+    assert "until" not in still.describe()
+
+
 def test_the_error_names_every_object_in_the_way_and_what_to_do():
     seen = ContainersSeen({}, (group(f"CN=app1,{OU}"), group(f"CN=app2,{OU}", "app2")))
     with pytest.raises(GmsaError) as failure:

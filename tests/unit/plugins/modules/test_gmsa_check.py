@@ -25,3 +25,11 @@ def test_when_no_entry_can_run_each_is_named_and_nothing_connects(fail: Callable
     assert [c["name"] for c in result["checks"]] == [None, "WebApp01"]
     assert result["status"] == "error"
     assert "ldap_server" not in result and "ldap_operations" not in result
+
+
+def test_an_empty_checks_list_checks_nothing_and_connects_to_nothing(run: Callable[..., dict[str, Any]]) -> None:
+    # As the other bulk forms (accounts: [], specs: []): a list built from an empty inventory is no error.
+    result = run({"checks": []})
+    assert result["checks"] == [] and result["status"] == "ok" and result["changed"] is False
+    assert result["summary"] == {"error": 0, "ok": 0, "warning": 0}
+    assert "ldap_server" not in result and "msg" not in result
