@@ -269,6 +269,11 @@ def resolve(
         text = f"No user, computer or group found for {', '.join(missing)} (in the {what})."
         if lookup_failure_action == "fail":
             hint = f"Check each value: {IDENTITY_FORMS} of an existing object."
+            down_level = [i for i in missing if "\\" in i]
+            if down_level:
+                # DOMAIN\name (the down-level logon name) is not a form the lookup takes, nor does AD PowerShell.
+                name = down_level[0].split("\\", 1)[1]
+                hint += f" A DOMAIN\\name such as {down_level[0]} is not looked up: give {name} (or {name}@<domain>)."
             if action_option:
                 hint += f" Or set {action_option} to warn or ignore to skip principals that do not exist."
             raise GmsaError(text, hint=hint, missing_principals=missing)

@@ -435,7 +435,8 @@ specs:
       RV(credential_spec_changed), RV(kubernetes_manifest), RV(kubernetes_manifest_changed), RV(backup_file)) and
       C(changed). The task is changed when any entry is.
       - An entry skipped by O(missing_account_action) has only RV(filename), RV(security_opt), C(changed=false),
-        RV(skipped) and RV(skip_reason).
+        RV(skipped) and RV(skip_reason); its RV(filename) and RV(security_opt) are what the spec will be once its
+        gMSA exists: no file of it was written, so do not hand that reference to Docker before a run that writes it.
     - In diff mode the task's C(diff) is a list of every file's change.
   returned: with O(specs)
   type: list

@@ -247,8 +247,8 @@ def not_a_writable_dc(requested: str, domain_dns_name: str, writable: Sequence[s
     )
     listed = f" Its writable DCs: {', '.join(writable)}." if writable else ""
     return GmsaError(
-        f"write_server {requested} {what}, so {domain_dns_name} cannot create objects there; the task stops before "
-        f"any write.{listed}",
+        f"write_server {requested} {what}, so {domain_dns_name} cannot create objects there; the task stops here, "
+        f"having written nothing.{listed}",
         hint="Set write_server (GMSA_LDAP_WRITE_SERVER) to the host name of a writable DC of the domain, or leave it "
         "out to create objects on the PDC emulator.",
         write_server=requested,

@@ -231,8 +231,8 @@ def test_a_write_server_that_is_no_writable_dc_of_the_domain_fails_naming_them(r
         judge_by_server_objects(requested, SERVERS, WRITABLE, "contoso.com")
     error = failure.value
     assert error.message == (
-        f"write_server {requested} {what}, so contoso.com cannot create objects there; the task stops before any "
-        "write. Its writable DCs: dc1.contoso.com, dc2.contoso.com."
+        f"write_server {requested} {what}, so contoso.com cannot create objects there; the task stops here, "
+        "having written nothing. Its writable DCs: dc1.contoso.com, dc2.contoso.com."
     )
     assert "Its writable DCs: dc1.contoso.com, dc2.contoso.com." in error.message
     assert "leave it out to create objects on the PDC emulator" in (error.hint or "")

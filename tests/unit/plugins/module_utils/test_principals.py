@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals import (
     Principal,
@@ -14,6 +15,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._principals imp
     implicit_upn_name,
     lookup_principals,
     principals_filter,
+    resolve,
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._sid import sid_to_bytes
 
@@ -111,3 +113,16 @@ def test_lookup_resolves_an_implicit_upn_in_the_one_search() -> None:
     ]
     found = index.find("Administrator@CONTOSO.com")
     assert found is not None and found.sid == ADMIN.sid
+
+
+def test_a_down_level_name_not_found_gets_a_hint_with_the_forms_that_work() -> None:
+    with pytest.raises(GmsaError) as failure:
+        resolve(PrincipalIndex([ADMIN]), ["CONTOSO\\Administrator"], "fail", lambda _text: None, "readers")
+    assert failure.value.details["missing_principals"] == ["CONTOSO\\Administrator"]
+    assert "give Administrator (or Administrator@<domain>)" in failure.value.hint
+
+
+def test_a_missing_plain_name_gets_no_down_level_hint() -> None:
+    with pytest.raises(GmsaError) as failure:
+        resolve(PrincipalIndex([ADMIN]), ["Nobody"], "fail", lambda _text: None, "readers")
+    assert "DOMAIN\\name" not in failure.value.hint
