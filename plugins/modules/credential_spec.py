@@ -436,7 +436,7 @@ specs:
       C(changed). The task is changed when any entry is.
       - An entry skipped by O(missing_account_action) has only RV(filename), RV(security_opt), C(changed=false),
         RV(skipped) and RV(skip_reason); its RV(filename) and RV(security_opt) are what the spec will be once its
-        gMSA exists: no file of it was written, so do not hand that reference to Docker before a run that writes it.
+        gMSA exists (no file of it was written, so do not hand that reference to Docker before a run that writes it).
     - In diff mode the task's C(diff) is a list of every file's change.
   returned: with O(specs)
   type: list
