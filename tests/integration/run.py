@@ -13,7 +13,8 @@ Without ``--targets``: every folder of ``targets/`` except the ``setup_*`` ones,
 takes names separated by commas or spaces, quoted or not (``make integration TARGETS='"gmsa_account"'``).
 Every target runs even after one fails (``--fail-fast`` stops at the first failure); the summary names the
 failed targets and the exit status is 1 when any failed, 2 when the lab could not be brought up or a target
-name is unknown.
+name is unknown. After the summary, each failed target's failed tasks are printed again (the task line and
+Ansible's failure, not those of ignored errors), so the end of the log alone says why: CI keeps only its tail.
 
 The lab has two DCs that replicate, DC1 and dc2 (``LAB_DC_REPLICAS`` sets how many DCs beside DC1; 0 for one DC
 alone); the connection the targets get lists both, DC1 first.
@@ -61,9 +62,59 @@ def environment() -> dict[str, str]:
     return env
 
 
-def playbook(args: list[str], env: dict[str, str]) -> int:
+FAILURE_STARTS = ("fatal:", "failed:", "[ERROR]", "ERROR!")
+EXCERPT_CHARS = 4000  # per failed target: the failures' text is cut to this many characters, its end kept
+
+
+HEADERS = ("TASK [", "RUNNING HANDLER [", "PLAY [", "PLAY RECAP")
+
+
+def failures(lines: list[str], keep: int = 3) -> list[str]:
+    """The last ``keep`` failures Ansible printed in ``lines`` (one playbook's output), each after its task line.
+
+    A task's failure is its output from the first line starting with ``[ERROR]``, ``ERROR!``, ``fatal:`` or
+    ``failed:`` (a loop item) up to the next task or play line (ansible-core 2.19 prints ``[ERROR]: ...``, the
+    task's source lines, then ``fatal: ...``); one Ansible ended with ``...ignoring`` (``ignore_errors``) is left
+    out. Without any failure, the last 30 lines stand for them (a crash or a signal says why there).
+    """
+    found: list[str] = []
+    task = ""
+    unit: list[str] = []
+
+    def close() -> None:
+        if unit and "...ignoring" not in (text.strip() for text in unit):
+            found.append("\n".join([task, *unit] if task else unit).rstrip())
+        unit.clear()
+
+    for line in lines:
+        if line.startswith(HEADERS):
+            close()
+            task = line.rstrip(" *")
+        elif unit or line.startswith(FAILURE_STARTS):
+            unit.append(line)
+    close()
+    return found[-keep:] or ["\n".join(lines[-30:])]
+
+
+def playbook(args: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
+    """Runs ansible-playbook, its output passed through as it comes; returns its exit status and output lines."""
     print("+ ansible-playbook " + " ".join(args), flush=True)
-    return subprocess.run(["ansible-playbook", *args], env=env, cwd=REPO, check=False).returncode
+    lines: list[str] = []
+    with subprocess.Popen(
+        ["ansible-playbook", *args],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            lines.append(line.rstrip("\n"))
+    return process.returncode, lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,18 +138,25 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"=== lab DCs {lab_netns} ({lab_dir})", flush=True)
     started = time.monotonic()
-    if playbook([str(HERE / "lab.yml"), *lab_vars, *replica_vars], env) != 0:
+    status, lines = playbook([str(HERE / "lab.yml"), *lab_vars, *replica_vars], env)
+    if status != 0:
+        print("\n".join(failures(lines))[-EXCERPT_CHARS:], file=sys.stderr)
         print("run.py: the lab DC did not come up; no target ran.", file=sys.stderr)
         return 2
     print(f"=== lab DCs up in {time.monotonic() - started:.1f} s", flush=True)
     inventory = str(Path(lab_dir) / "integration_inventory.yml")
 
     results: list[tuple[str, str, float]] = []
+    why: dict[str, str] = {}
     for number, target in enumerate(targets, 1):
         print(f"\n=== target {target} ({number}/{len(targets)})", flush=True)
         started = time.monotonic()
-        status = playbook(["-i", inventory, str(HERE / "integration.yml"), *lab_vars, "-e", f"target={target}"], env)
+        status, lines = playbook(
+            ["-i", inventory, str(HERE / "integration.yml"), *lab_vars, "-e", f"target={target}"], env
+        )
         results.append((target, "passed" if status == 0 else f"FAILED (exit {status})", time.monotonic() - started))
+        if status != 0:
+            why[target] = "\n\n".join(failures(lines))[-EXCERPT_CHARS:]
         if status != 0 and options.fail_fast:
             break
 
@@ -110,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     if not_run:
         print(f"not run (--fail-fast): {', '.join(not_run)}")
     if failed:
-        print(f"{len(failed)} of {len(targets)} targets failed: {', '.join(failed)}")
+        for target in failed:
+            print(f"\n=== why {target} failed\n{why[target]}")
+        print(f"\n{len(failed)} of {len(targets)} targets failed: {', '.join(failed)}")
         return 1
     print(f"all {len(targets)} targets passed")
     return 0

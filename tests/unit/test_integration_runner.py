@@ -1,0 +1,77 @@
+"""tests/integration/run.py repeats each failed target's failures after the summary (CI keeps only the log's tail).
+
+Its reading of Ansible's output decides what a failed CI run tells: an ignored error shown as the cause would
+send the reader the wrong way, a failure left out would leave them nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+RUNNER = Path(__file__).resolve().parents[2] / "tests" / "integration" / "run.py"
+
+IGNORED_THEN_FAILED = """\
+TASK [gmsa_account : Wait for the bulk task] ****
+FAILED - RETRYING: [gmsa_lab]: Wait (119 retries left).
+[ERROR]: Task failed: Module failed: Lost the connection
+Origin: /x/partial.yml:37:11
+
+35           changed_when: true
+37         - name: Wait for the bulk task
+             ^ column 11
+
+fatal: [gmsa_lab]: FAILED! => {"msg": "Lost the connection"}
+...ignoring
+
+TASK [multi_dc_writes : Assert the write went to DC1] ****
+[ERROR]: Task failed: Action failed: Assertion failed
+Origin: /x/write_server_checked.yml:60:3
+
+fatal: [gmsa_lab]: FAILED! => {"assertion": "mdc_ws_typo is failed", "msg": "Assertion failed"}
+
+TASK [multi_dc_writes : Start DC1 again] ****
+ok: [gmsa_lab]
+
+PLAY RECAP ****
+gmsa_lab : ok=3 failed=1
+"""
+
+
+@pytest.fixture(scope="module")
+def runner():
+    spec = importlib.util.spec_from_file_location("integration_run", RUNNER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_an_ignored_error_is_left_out_and_the_failure_kept_with_its_task(runner):
+    found = runner.failures(IGNORED_THEN_FAILED.splitlines())
+    assert len(found) == 1
+    assert found[0].splitlines()[0] == "TASK [multi_dc_writes : Assert the write went to DC1]"
+    assert '"assertion": "mdc_ws_typo is failed"' in found[0]
+    assert "Lost the connection" not in found[0]
+    assert "Start DC1 again" not in found[0]
+
+
+def test_a_loop_items_failure_is_kept_with_the_other_items(runner):
+    lines = ["TASK [t : Remove] ***", "ok: [h] => (item=a)", 'failed: [h] (item=b) => {"rc": 1}', "ok: [h] => (item=c)"]
+    found = runner.failures(lines)
+    assert found == ['TASK [t : Remove]\nfailed: [h] (item=b) => {"rc": 1}\nok: [h] => (item=c)']
+
+
+def test_only_the_last_failures_are_kept(runner):
+    lines = []
+    for number in range(5):
+        lines += [f"TASK [t : step {number}] ***", f'fatal: [h]: FAILED! => {{"n": {number}}}', ""]
+    found = runner.failures(lines, keep=2)
+    assert [text.splitlines()[0] for text in found] == ["TASK [t : step 3]", "TASK [t : step 4]"]
+
+
+def test_without_a_failure_the_last_lines_stand_for_it(runner):
+    lines = [f"line {number}" for number in range(40)] + ["Killed"]
+    found = runner.failures(lines)
+    assert found == ["\n".join(lines[-30:])]
