@@ -41,7 +41,7 @@ DnKey = str  # _ldap.dn_key
 
 @dataclass(frozen=True)
 class ContainersSeen:
-    """What the reads found: per container (lower-case DN, as ``_rights`` keys it) the lower-case classes the
+    """What the reads found: per container (its ``dn_key``, as ``_rights`` keys it) the lower-case classes the
     bind account may create there, or None when the container does not exist; and the objects found holding a
     name a new object of the task would take."""
 
@@ -95,7 +95,8 @@ def target_dn(operation: Operation) -> str | None:
 
 
 def new_names(plans: Iterable[ObjectPlan]) -> dict[str, tuple[str, list[str]]]:
-    """Container (lower-case DN) -> (its DN, the RDN values the plans give objects there), each once, in order."""
+    """Container (``dn_key``) -> (its DN as the first plan spells it, the RDN values the plans give objects there),
+    each once (values compare case-insensitively, as AD compares its naming attributes), in order."""
     found: dict[str, tuple[str, list[str]]] = {}
     for plan in plans:
         for operation in plan.operations:
@@ -103,7 +104,7 @@ def new_names(plans: Iterable[ObjectPlan]) -> dict[str, tuple[str, list[str]]]:
             if dn is None:
                 continue
             container = parent_dn(dn)
-            _dn, values = found.setdefault(container.lower(), (container, []))
+            _dn, values = found.setdefault(dn_key(container), (container, []))
             value = rdn_value(dn)
             if value.lower() not in (v.lower() for v in values):
                 values.append(value)
@@ -122,11 +123,10 @@ def read_containers(client: Any, plans: list[ObjectPlan]) -> ContainersSeen:
     none): the container's allowedChildClassesEffective and the objects named like the new ones."""
     allowed: dict[str, set[str] | None] = {}
     holders: list[Entry] = []
-    for lowered, (container, names) in new_names(plans).items():
+    for key, (container, names) in new_names(plans).items():
         found: list[Entry] = client.search(container, container_filter(container, names), READ_ATTRIBUTES)
-        key = dn_key(container)
         mine = [entry for entry in found if dn_key(entry.dn) == key]
-        allowed[lowered] = {c.lower() for c in mine[0].texts(ALLOWED_CHILD_CLASSES)} if mine else None
+        allowed[key] = {c.lower() for c in mine[0].texts(ALLOWED_CHILD_CLASSES)} if mine else None
         holders += [entry for entry in found if dn_key(parent_dn(entry.dn)) == key]
     return ContainersSeen(allowed, tuple(holders))
 

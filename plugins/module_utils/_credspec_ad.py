@@ -202,7 +202,7 @@ def _kind(object_classes: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class GmsaSearch:
-    """What one search found for the names asked in a domain: the DN of each gMSA, the names of no object at all
+    """What ``search_gmsas`` found for the names asked in a domain: the DN of each gMSA, the names of no object at all
     (``missing``, in the order asked) and why the others are not gMSAs (``problems``: a user of that name...)."""
 
     found: dict[str, str]
@@ -213,7 +213,8 @@ class GmsaSearch:
 def search_gmsas(
     client: LdapClient, domain: ForestDomain, names: Iterable[str], own: bool = True, bare_names_after: bool = False
 ) -> GmsaSearch:
-    """Look ``names`` up in ``domain``; nothing raised for an account that is missing or no gMSA.
+    """Look ``names`` up in ``domain`` with one search, or two (see ``bare_names_after``); nothing raised for an
+    account that is missing or no gMSA (GmsaError for a failed search, a referral from another domain aside).
 
     ``own`` says whether ``domain`` is the connection's domain; only then is a missing account surely missing (a
     DC of another domain answers with a referral, which leaves every name missing). Each name is searched with
@@ -265,12 +266,29 @@ def find_gmsas(
     skip_missing: bool = False,
     bare_names_after: bool = False,
 ) -> dict[str, str]:
-    """The DN of each gMSA ``names`` lists in ``domain``, with one search; any problem raises one error.
+    """Name (as given) -> DN of each gMSA ``names`` lists in ``domain``; any problem raises one error.
 
-    ``own`` says whether ``domain`` is the connection's domain; only then is a missing account surely missing.
-    With ``skip_missing`` an account that does not exist is left out of the answer instead of failing (an object
-    of that name that is not a gMSA still fails). The error's ``missing_accounts`` detail lists the names that
-    do not exist. ``bare_names_after`` as ``search_gmsas``.
+    Searches, each one subtree search of ``domain``'s naming context by sAMAccountName (``search_gmsas``); no
+    names, no search:
+
+    * without ``bare_names_after``: one search, every name as ``name$`` and as ``name`` (so that a user or group
+      holding the bare name is told as not a gMSA);
+    * with ``bare_names_after``: one search of every name as ``name$`` only, then, only when some names were not
+      found, a second one of those names as ``name$`` and ``name``. A fleet of gMSAs that all exist costs one
+      search; a name that no object holds as ``name$`` (missing, or a user ``name``) costs the second.
+    * in the connection's domain, a search that misses names on a DC that is not the write DC is made again on the
+      write DC (``_lookup.seeing_own_writes``: an account created a moment ago elsewhere is found), one more
+      search each time; the client then stays on the write DC.
+
+    ``own`` says whether ``domain`` is the connection's domain; only then is a missing account surely missing (a
+    DC of another domain answers with a referral, which leaves every name missing rather than failing). With
+    ``skip_missing`` an account that does not exist is left out of the answer instead of failing (an object of
+    that name that is not a gMSA still fails).
+
+    Raises CredentialSpecError, one for every problem of the call, naming each name that is no gMSA (and what it
+    is) or, without ``skip_missing``, does not exist; its details are ``accounts`` (the names asked) and
+    ``missing_accounts`` (those that do not exist, or None). Raises GmsaError when a search fails (LDAP error,
+    the DC lost).
     """
     wanted = list(dict.fromkeys(names))
     search = search_gmsas(client, domain, wanted, own, bare_names_after)

@@ -77,7 +77,8 @@ def _lower_set(values: Iterable[str]) -> set[str]:
 
 
 def containers_created_in(plans: Iterable[ObjectPlan]) -> list[str]:
-    """The containers the plans create objects in or move objects to, each once, in plan order."""
+    """The containers the plans create objects in or move objects to, each once (one DN however spelled:
+    ``dn_key``), as the first plan spells it, in plan order."""
     found: dict[str, str] = {}
     for plan in plans:
         for operation in plan.operations:
@@ -87,7 +88,7 @@ def containers_created_in(plans: Iterable[ObjectPlan]) -> list[str]:
                 container = operation.new_parent
             else:
                 continue
-            found.setdefault(container.lower(), container)
+            found.setdefault(dn_key(container), container)
     return list(found.values())
 
 
@@ -98,10 +99,11 @@ def missing_rights(
 ) -> list[MissingRight]:
     """Every planned create, move or modify the bind account may not make (pure).
 
-    ``children`` maps a container's lower-case DN to the lower-case classes of its allowedChildClassesEffective
+    ``children`` maps a container's ``dn_key`` to the lower-case classes of its allowedChildClassesEffective
     (None: the container does not exist, which is reported as an error of its own, not here). ``writable`` maps
-    an existing object's lower-case DN to the lower-case attributes of its allowedAttributesEffective
+    an existing object's ``dn_key`` to the lower-case attributes of its allowedAttributesEffective
     (:func:`read_allowed_attributes`); an object it does not list is judged by its entry's ALLOWED_ATTRIBUTES.
+    A DN is matched by its ``dn_key`` whatever its spelling: as typed in ``path`` or as AD returns it.
     """
     writable = writable or {}
     missing: list[MissingRight] = []
@@ -110,7 +112,7 @@ def missing_rights(
         for operation in plan.operations:
             if operation.kind in (ADD, MOVE):
                 container = parent_dn(operation.dn) if operation.kind == ADD else operation.new_parent or ""
-                allowed = children.get(container.lower())
+                allowed = children.get(dn_key(container))
                 if allowed is not None and kind.object_class.lower() not in allowed:
                     verb = "create" if operation.kind == ADD else "move into"
                     what: tuple[str, ...] = (f"{verb} {kind.object_class} objects in {container}",)
@@ -119,7 +121,7 @@ def missing_rights(
                         MissingRight(plan.request.name, kind.noun, kind.object_noun, plan.dn, what, right, container)
                     )
             elif operation.kind == MODIFY and plan.entry is not None:
-                allowed_attributes = writable.get(plan.entry.dn.lower())
+                allowed_attributes = writable.get(dn_key(plan.entry.dn))
                 if allowed_attributes is None:
                     allowed_attributes = _lower_set(plan.entry.texts(ALLOWED_ATTRIBUTES))
                 refused = [attribute for attribute in operation.changes if attribute.lower() not in allowed_attributes]
@@ -159,7 +161,7 @@ def rights_error(missing: list[MissingRight]) -> GmsaError:
     """The one failure for every missing right: each object and write, and the gmsa_delegation task per path."""
     by_path: dict[str, tuple[str, list[str]]] = {}
     for item in missing:
-        _path, rights = by_path.setdefault(item.path.lower(), (item.path, []))
+        _path, rights = by_path.setdefault(dn_key(item.path), (item.path, []))
         if item.right and item.right not in rights:
             rights.append(item.right)
     hints = [grant_hint(path, rights) for path, rights in by_path.values() if rights]
@@ -182,12 +184,12 @@ def rights_error(missing: list[MissingRight]) -> GmsaError:
 
 
 def read_allowed_children(client: Any, containers: Iterable[str]) -> dict[str, set[str] | None]:
-    """Container (lower-case DN) -> lower-case classes the bind account may create in it, None when the container
+    """Container (``dn_key``) -> lower-case classes the bind account may create in it, None when the container
     does not exist or cannot be seen (one base search per container)."""
     answers: dict[str, set[str] | None] = {}
     for container in containers:
         found: list[Entry] = client.search(container, "(objectClass=*)", [ALLOWED_CHILD_CLASSES], scope="base")
-        answers[container.lower()] = _lower_set(found[0].texts(ALLOWED_CHILD_CLASSES)) if found else None
+        answers[dn_key(container)] = _lower_set(found[0].texts(ALLOWED_CHILD_CLASSES)) if found else None
     return answers
 
 
@@ -196,14 +198,15 @@ def modified_entries(plans: Iterable[ObjectPlan]) -> list[Entry]:
     found: dict[str, Entry] = {}
     for plan in plans:
         if plan.entry is not None and any(operation.kind == MODIFY for operation in plan.operations):
-            found.setdefault(plan.entry.dn.lower(), plan.entry)
+            found.setdefault(dn_key(plan.entry.dn), plan.entry)
     return list(found.values())
 
 
 def read_allowed_attributes(client: Any, entries: Iterable[Entry]) -> dict[str, set[str]]:
-    """Object (lower-case DN of ``entries``) -> lower-case attributes the bind account may write on it: one search
-    of the domain for all of them, by objectGUID (which a move or rename since the lookup does not change); none
-    when ``entries`` is empty. An object the search no longer finds is left out (its write then fails on its own).
+    """Object (``dn_key`` of an entry of ``entries``) -> lower-case attributes the bind account may write on it:
+    one search of the domain for all of them, by objectGUID (which a move or rename since the lookup does not
+    change); none when ``entries`` is empty. An object the search no longer finds is left out (its write then
+    fails on its own).
     """
     by_guid = {entry.first("objectGUID"): entry for entry in entries if entry.first("objectGUID")}
     if not by_guid:
@@ -214,7 +217,7 @@ def read_allowed_attributes(client: Any, entries: Iterable[Entry]) -> dict[str, 
     for entry in found:
         asked = by_guid.get(entry.first("objectGUID"))
         if asked is not None:
-            answers[asked.dn.lower()] = _lower_set(entry.texts(ALLOWED_ATTRIBUTES))
+            answers[dn_key(asked.dn)] = _lower_set(entry.texts(ALLOWED_ATTRIBUTES))
     return answers
 
 
@@ -230,10 +233,10 @@ def require_rights(
     """
     containers = containers_created_in(plans)
     children = read_allowed_children(client, containers) if allowed_children is None else allowed_children
-    absent = [c for c in containers if children[c.lower()] is None]
+    absent = [c for c in containers if children[dn_key(c)] is None]
     if absent:
-        gone = {c.lower() for c in absent}
-        names = [p.request.name for p in plans if {c.lower() for c in containers_created_in([p])} & gone]
+        gone = {dn_key(c) for c in absent}
+        names = [p.request.name for p in plans if {dn_key(c) for c in containers_created_in([p])} & gone]
         raise GmsaError(
             f"The container {', '.join(absent)} does not exist (or the bind account cannot see it), so "
             f"{', '.join(dict.fromkeys(names))} cannot be created or moved there; nothing was written.",

@@ -11,7 +11,7 @@ import struct
 from dataclasses import dataclass, field, replace
 
 from .._errors import GmsaError
-from .._ldap import KeytabCredential, LdapClient, gss_message, gssapi
+from .._ldap import KeytabCredential, LdapClient, gss_message, load_gssapi
 from .access import PURGE
 from .findings import ERROR, WARNING, Finding, ok
 from .gmsa import GmsaFacts
@@ -142,6 +142,7 @@ def prove_kerberos(gmsa: GmsaFacts, realm: str, password: bytes | None) -> Findi
             "containers on it.",
             "Fix host_password_retrieval first.",
         )
+    gssapi = load_gssapi()  # imported here: only the Kerberos proof needs it
     if gssapi is None:
         return Finding(check, ERROR, "The Kerberos proof needs the gssapi Python library.", "pip install gssapi")
     target = proof_target_spn(gmsa)

@@ -12,6 +12,7 @@
 - ``write_server`` which DC creates objects (the PDC emulator, or ``write_server``), a pure decision
 - ``errors``       LDAP, TLS and Kerberos failures as ``GmsaError`` messages that say what to do next
 - ``entry``, ``names``, ``libraries``   search results, DN/filter escaping, the guarded third-party imports
+                   (gssapi and dnspython only when a Kerberos bind or DC discovery asks: ``load_gssapi``)
 
 Every name other files import from ``_ldap`` is re-exported here, so ``from ._ldap import X`` keeps working.
 """
@@ -39,13 +40,13 @@ from .domain import (
 from .entry import Entry
 from .errors import RESULT_ADVICE, Unreachable, gss_message, short
 from .libraries import (
-    DNSPYTHON_IMPORT_ERROR,
-    GSSAPI_IMPORT_ERROR,
     LDAP3_IMPORT_ERROR,
-    dns,
-    gssapi,
+    gssapi_import_error,
+    is_gss_error,
     ldap3,
     library_versions,
+    load_dns,
+    load_gssapi,
     missing_libraries,
 )
 from .names import dn_is_valid, dn_key, dn_to_dns_name, escape_dn_value, escape_filter, normalize_dn, parent_dn, rdn_of
@@ -69,8 +70,6 @@ __all__ = [
     "AUTH_PROTOCOLS",
     "CERT_VALIDATION",
     "DEFAULT_PORTS",
-    "DNSPYTHON_IMPORT_ERROR",
-    "GSSAPI_IMPORT_ERROR",
     "LDAP3_IMPORT_ERROR",
     "OPERATION_TIMEOUT",
     "PAGED_RESULTS_OID",
@@ -99,16 +98,18 @@ __all__ = [
     "dn_key",
     "dn_to_dns_name",
     "normalize_dn",
-    "dns",
     "domain_controllers",
     "escape_dn_value",
     "escape_filter",
     "parent_dn",
     "rdn_of",
     "gss_message",
-    "gssapi",
+    "gssapi_import_error",
+    "is_gss_error",
     "ldap3",
     "library_versions",
+    "load_dns",
+    "load_gssapi",
     "missing_libraries",
     "open_connection",
     "parse_well_known",

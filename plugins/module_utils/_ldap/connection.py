@@ -35,7 +35,7 @@ from .errors import (
     short,
     start_tls_refused,
 )
-from .libraries import gssapi, ldap3, ldap3_exceptions
+from .libraries import is_gss_error, ldap3, ldap3_exceptions
 from .options import ConnectionOptions
 
 # Seconds an LDAP operation may wait for the DC's answer once bound (never less than connection_timeout).
@@ -121,7 +121,7 @@ def _translate(exc: Exception, host: str, port: int, step: str, deadline: _Deadl
     """The exception a failed step becomes: Unreachable (try the next DC) or GmsaError (fail the task)."""
     if isinstance(exc, GmsaError):
         return exc
-    if gssapi is not None and isinstance(exc, gssapi.exceptions.GSSError):
+    if is_gss_error(exc):  # gssapi is not imported to ask: a simple bind never loads it
         return kerberos_bind_error(host, exc)
     if isinstance(exc, TimeoutError):
         return Unreachable(f"no answer to the {step} within connection_timeout ({deadline.seconds:g} s)")

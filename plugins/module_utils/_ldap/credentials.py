@@ -8,7 +8,8 @@ and reused for every DC the client tries. To bind another way, write another cre
 change, and nobody subclasses it.
 
 Bind paths: a simple bind with a password (RFC 4513 5.1.3, over TLS only), and SASL GSSAPI (RFC 4752) with
-Kerberos credentials from the ticket cache, from a password, or from a client keytab.
+Kerberos credentials from the ticket cache, from a password, or from a client keytab. gssapi is imported by the
+first Kerberos credential that binds (``libraries.load_gssapi``), never for a simple bind.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from .._errors import GmsaError
 from .errors import gss_message
-from .libraries import gssapi, ldap3
+from .libraries import gssapi_import_error, ldap3, load_gssapi
 from .options import ConnectionOptions
 
 
@@ -73,23 +74,33 @@ class _KerberosCredential(Credential):
         self._acquired = False
 
     @abstractmethod
-    def _acquire(self) -> Any:
-        """GSS credentials, or None to let GSSAPI use the default ticket cache."""
+    def _acquire(self, gssapi: Any) -> Any:
+        """GSS credentials, or None to let GSSAPI use the default ticket cache (``gssapi``: the loaded package)."""
 
     def bind_arguments(self) -> dict[str, Any]:
+        gssapi = load_gssapi()
         if gssapi is None:
             raise GmsaError(
-                f"{self.purpose} needs the gssapi Python library.",
-                hint="pip install gssapi (it needs the Kerberos development headers, libkrb5-dev).",
+                f"{self.purpose} needs the gssapi Python library, which {_import_failure(gssapi_import_error())}.",
+                hint="pip install gssapi (it needs the Kerberos development headers, libkrb5-dev, to build and the "
+                "Kerberos libraries, libgssapi-krb5-2, to load).",
             )
         if not self._acquired:
-            self._creds = self._acquire()
+            self._creds = self._acquire(gssapi)
             self._acquired = True
         arguments: dict[str, Any] = {"authentication": ldap3.SASL, "sasl_mechanism": ldap3.KERBEROS}
         if self._creds is not None:
             # (service host override, authorization id, GSS credentials): ldap3's sasl_gssapi.
             arguments["sasl_credentials"] = (None, None, self._creds)
         return arguments
+
+
+def _import_failure(error: ImportError | None) -> str:
+    """What a failed ``import gssapi`` means: the package is not installed, or it is but does not load (its
+    Kerberos libraries missing)."""
+    if error is None or (isinstance(error, ModuleNotFoundError) and error.name == "gssapi"):
+        return "is not installed"
+    return f"does not load ({error})"
 
 
 class TicketCacheCredential(_KerberosCredential):
@@ -103,7 +114,7 @@ class TicketCacheCredential(_KerberosCredential):
     def principal(self) -> str:
         return "the Kerberos ticket's principal"
 
-    def _acquire(self) -> Any:
+    def _acquire(self, gssapi: Any) -> Any:
         if not self.ccache:
             return None
         try:
@@ -128,7 +139,7 @@ class KerberosPasswordCredential(_KerberosCredential):
     def principal(self) -> str:
         return self.username
 
-    def _acquire(self) -> Any:
+    def _acquire(self, gssapi: Any) -> Any:
         try:
             name = gssapi.Name(self.username, gssapi.NameType.user)
             return gssapi.raw.acquire_cred_with_password(name, self._password.encode("utf-8"), usage="initiate").creds
@@ -157,7 +168,7 @@ class KeytabCredential(_KerberosCredential):
     def principal(self) -> str:
         return self._principal
 
-    def _acquire(self) -> Any:
+    def _acquire(self, gssapi: Any) -> Any:
         if not os.path.isfile(self.keytab) or not os.access(self.keytab, os.R_OK):
             # Checked here: MIT Kerberos would only say it found no key for the principal.
             what = "is not a readable file" if os.path.exists(self.keytab) else "does not exist"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._errors import GmsaError
-from .libraries import dns, gssapi
+from .libraries import load_dns, load_gssapi
 
 # Any name without a realm: libkrb5 completes it with the default realm (krb5_parse_name).
 _REALMLESS_NAME = "gmsa-realm-probe"
@@ -22,8 +22,9 @@ _REALMLESS_NAME = "gmsa-realm-probe"
 def default_kerberos_realm() -> str | None:
     """The default realm of the krb5 configuration in use (``KRB5_CONFIG`` or /etc/krb5.conf), or None.
 
-    None when gssapi is missing or libkrb5 knows no default realm.
+    None when gssapi is missing or libkrb5 knows no default realm. Imports gssapi (only discovery asks).
     """
+    gssapi = load_gssapi()
     if gssapi is None:
         return None
     try:
@@ -52,7 +53,9 @@ def discover_servers(domain: str, timeout: float) -> list[str]:
     """DC host names from ``_ldap._tcp.dc._msdcs.<domain>`` SRV records, in RFC 2782 order.
 
     ``timeout`` (seconds) bounds the DNS lookup. Raises GmsaError when dnspython is missing or the lookup fails.
+    Imports dnspython (only discovery needs it).
     """
+    dns = load_dns()
     if dns is None:
         raise GmsaError(
             "No server given and dnspython is not installed, so domain controllers cannot be discovered.",

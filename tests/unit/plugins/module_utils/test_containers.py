@@ -22,7 +22,8 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._containers imp
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import GMSA
-from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry, dn_key
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._rights import require_rights
 from ansible_collections.wincontainers.gmsa.tests.unit.plugins.module_utils.test_gmsa import (
     CONTOSO,
     DOMAIN_DN,
@@ -43,7 +44,7 @@ def group(dn: str, sam: str = "app1") -> Entry:
 
 def test_the_new_names_per_container_from_creates_and_moves_only():
     plans = [plan(None, path=OU), plan(None, "App2", path=OU), plan(None, "app3"), plan(_entry(), path=OU)]
-    assert new_names(plans) == {OU.lower(): (OU, ["app1", "App2", "WebApp01"]), MSA.lower(): (MSA, ["app3"])}
+    assert new_names(plans) == {dn_key(OU): (OU, ["app1", "App2", "WebApp01"]), dn_key(MSA): (MSA, ["app3"])}
     assert new_names([plan(_entry(), description="x"), plan(_entry(), state="absent")]) == {}
 
 
@@ -53,7 +54,7 @@ def test_the_filter_finds_the_container_and_escapes_the_names():
 
 def test_a_group_holding_the_gmsas_dn_is_in_the_way_whatever_the_case_and_spacing():
     seen = ContainersSeen(
-        {OU.lower(): {"msds-groupmanagedserviceaccount"}}, (group("cn=APP1, ou=apps,dc=contoso,dc=com"),)
+        {dn_key(OU): {"msds-groupmanagedserviceaccount"}}, (group("cn=APP1, ou=apps,dc=contoso,dc=com"),)
     )
     (taken,) = names_taken([plan(None, path=OU)], seen)
     assert (taken.name, taken.dn, taken.holder_class, taken.verb) == ("app1", f"CN=app1,{OU}", "group", "created")
@@ -124,7 +125,7 @@ def test_one_subtree_search_per_container_tells_the_rights_and_the_objects_in_th
     plans = [plan(None, path=OU), plan(None, "app2", path=OU.upper()), plan(None, "app3")]
     seen = read_containers(client, plans)
     assert [(base, scope) for base, _filter, scope in client.searches] == [(OU, "subtree"), (MSA, "subtree")]
-    assert seen.allowed_children == {OU.lower(): {"group", "msds-groupmanagedserviceaccount"}, MSA.lower(): None}
+    assert seen.allowed_children == {dn_key(OU): {"group", "msds-groupmanagedserviceaccount"}, dn_key(MSA): None}
     assert [e.dn for e in seen.holders] == [f"CN=app1,{OU}"]
 
 
@@ -132,3 +133,32 @@ def test_nothing_created_nothing_read():
     client = Directory([])
     assert read_containers(client, [plan(_entry(), description="x")]) == ContainersSeen({}, ())
     assert client.searches == []
+
+
+WEB_TYPED = f"OU=Web\\2CApps,{DOMAIN_DN}"  # the comma as a hex escape, as a user may type it
+WEB_AD = f"OU=Web\\,Apps,{DOMAIN_DN}"  # the same OU as AD returns it
+
+
+class AdSpelling:
+    """A DC that finds the container however the base spells it, and returns every DN in its own spelling."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.searches: list[str] = []
+
+    def search(self, base: str, ldap_filter: str, attributes: Any, scope: str = "subtree") -> list[Entry]:
+        self.searches.append(base)
+        return [e for e in self.entries if dn_key(e.dn).endswith(dn_key(base))]
+
+
+def test_a_container_spelled_two_ways_is_read_once_and_its_rights_reach_both_plans():
+    container = Entry(WEB_AD, {"allowedchildclasseseffective": [b"msDS-GroupManagedServiceAccount"]})
+    client = AdSpelling([container, group(f"CN=app2,{WEB_AD}", "app2")])
+    plans = [plan(None, path=WEB_TYPED), plan(None, "app2", path=WEB_AD.upper())]
+    assert list(new_names(plans)) == [dn_key(WEB_AD)]
+    seen = read_containers(client, plans)
+    assert client.searches == [WEB_TYPED]  # one read for the one container
+    assert seen.allowed_children == {dn_key(WEB_AD): {"msds-groupmanagedserviceaccount"}}
+    require_rights(client, plans, seen.allowed_children)  # the container exists and the gMSAs may be created
+    (taken,) = names_taken(plans, seen)
+    assert (taken.name, taken.holder.dn) == ("app2", f"CN=app2,{WEB_AD}")

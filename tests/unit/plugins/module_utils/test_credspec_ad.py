@@ -15,7 +15,9 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec impor
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._credspec_ad import (
     EXTENDED_DN_CONTROL,
     AccountRequest,
+    Forest,
     SpecAccounts,
+    find_gmsas,
     parse_account_requests,
     parse_extended_dn,
     read_spec_source,
@@ -308,3 +310,31 @@ def test_skip_missing_still_fails_for_an_object_that_is_not_a_gmsa(client: FakeC
     with pytest.raises(CredentialSpecError, match=r"^'Bob' in contoso\.com is a user") as failure:
         read_spec_sources(client, [SpecAccounts("Gone1"), SpecAccounts("Bob")], skip_missing=True)
     assert "missing_accounts" not in failure.value.details
+
+
+@pytest.mark.parametrize(
+    ("names", "bare_names_after", "filters"),
+    [
+        ([], True, []),
+        (["WebApp01", "LogAgentSvc"], True, ["(|(sAMAccountName=WebApp01$)(sAMAccountName=LogAgentSvc$))"]),
+        (
+            ["WebApp01", "Bob"],
+            True,
+            ["(|(sAMAccountName=WebApp01$)(sAMAccountName=Bob$))", "(|(sAMAccountName=Bob$)(sAMAccountName=Bob))"],
+        ),
+        (["WebApp01"], False, ["(|(sAMAccountName=WebApp01$)(sAMAccountName=WebApp01))"]),
+    ],
+)
+def test_find_gmsas_searches_as_its_docstring_says(
+    client: FakeClient, names: list[str], bare_names_after: bool, filters: list[str]
+) -> None:
+    # One search; with bare_names_after a second one, for the names the first did not find only, both forms.
+    own = Forest(client).own
+    if "Bob" in names:
+        with pytest.raises(CredentialSpecError, match=r"^'Bob' in contoso\.com is a user") as failure:
+            find_gmsas(client, own, names, bare_names_after=bare_names_after)
+        assert failure.value.details["accounts"] == names
+    else:
+        found = find_gmsas(client, own, names, bare_names_after=bare_names_after)
+        assert found == {name: f"CN={name},CN=Managed Service Accounts,{ROOT_DN}" for name in names}
+    assert [f for _b, f, _s in client.searches] == filters

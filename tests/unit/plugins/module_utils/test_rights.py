@@ -14,11 +14,13 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._adobject impor
 )
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import GmsaError
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._gmsa import GMSA
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import Entry, dn_key
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._rights import (
     containers_created_in,
     missing_rights,
     modified_entries,
     read_allowed_attributes,
+    read_allowed_children,
     require_rights,
     rights_error,
 )
@@ -43,7 +45,7 @@ def writable(*attributes: str):
 def test_a_create_needs_the_class_among_the_containers_allowed_child_classes():
     plans = [plan(None), plan(None, "Other", path=OU)]
     assert containers_created_in(plans) == [MSA, OU]
-    children = {MSA.lower(): {"msds-groupmanagedserviceaccount"}, OU.lower(): {"user", "group"}}
+    children = {dn_key(MSA): {"msds-groupmanagedserviceaccount"}, dn_key(OU): {"user", "group"}}
     (missing,) = missing_rights(plans, children)
     assert (missing.name, missing.right, missing.path) == ("Other", "create_gmsa", OU)
     assert missing.what == (f"create msDS-GroupManagedServiceAccount objects in {OU}",)
@@ -69,7 +71,7 @@ def test_converged_objects_and_deletions_need_nothing_told_in_advance():
 
 def test_one_failure_names_every_object_the_right_and_the_delegation_call():
     plans = [plan(None, "New1", path=OU), plan(None, "New2", path=OU), plan(_entry(), description="x")]
-    error = rights_error(missing_rights(plans, {OU.lower(): set()}))
+    error = rights_error(missing_rights(plans, {dn_key(OU): set()}))
     assert (
         "lacks rights (insufficientAccessRights, told in advance by the DC) for 3 planned write(s), so nothing was "
         "written" in error.message
@@ -146,7 +148,47 @@ def test_a_converged_task_reads_no_rights():
 
 def test_rights_read_apart_win_over_the_entry_and_an_object_not_found_again_falls_back_to_it():
     changed = plan(_entry(objectGUID=[GUID], allowedAttributesEffective=[b"description"]), description="web")
-    assert missing_rights([changed], {}, {changed.dn.lower(): {"description"}}) == []
-    (missing,) = missing_rights([changed], {}, {changed.dn.lower(): set()})
+    assert missing_rights([changed], {}, {dn_key(changed.dn): {"description"}}) == []
+    (missing,) = missing_rights([changed], {}, {dn_key(changed.dn): set()})
     assert missing.what == ("write description",)
     assert missing_rights([changed], {}, {}) == []
+
+
+# One OU, spelled three ways: with the hex escape a user may type, with RFC 1779 spaces, and as AD returns it.
+WEB_TYPED = f"OU=Web\\2CApps,{DOMAIN_DN}"
+WEB_SPACED = "OU=Web\\,Apps, DC=contoso, DC=com"
+WEB_AD = f"OU=Web\\,Apps,{DOMAIN_DN}"
+
+
+def test_one_container_however_its_dn_is_spelled_is_one_key():
+    assert dn_key(WEB_TYPED) == dn_key(WEB_SPACED) == dn_key(WEB_AD.upper())
+    plans = [plan(None, "New1", path=WEB_TYPED), plan(None, "New2", path=WEB_AD)]
+    assert containers_created_in(plans) == [WEB_TYPED]  # one container: one read, in the first spelling
+    # The rights AD told for the container as it spells it apply to the plans that spell it otherwise (the
+    # lower-case DN missed it: the missing right went untold, and the DC refused the add).
+    missing = missing_rights(plans, {dn_key(WEB_AD): {"user"}})
+    assert [(m.name, m.right) for m in missing] == [("New1", "create_gmsa"), ("New2", "create_gmsa")]
+    error = rights_error(missing)
+    assert (error.hint or "").count("gmsa_delegation with path:") == 1  # one task to run, for one path
+
+
+def test_the_containers_read_and_the_objects_modified_are_keyed_by_dn_key():
+    client = Containers({WEB_SPACED: ["msDS-GroupManagedServiceAccount"]})
+    assert read_allowed_children(client, [WEB_SPACED]) == {dn_key(WEB_AD): {"msds-groupmanagedserviceaccount"}}
+    # A container typed with spaces and the same one as AD returns it: one key, so the plan finds its rights.
+    assert missing_rights([plan(None, path=WEB_AD)], read_allowed_children(client, [WEB_SPACED])) == []
+    changed = plan(_entry(objectGUID=[GUID]), description="web")
+    assert modified_entries([changed, plan(Entry(changed.dn.upper(), changed.entry.attributes), description="x")]) == [
+        changed.entry
+    ]
+    spaced = changed.dn.replace(",", ", ")
+    assert missing_rights([changed], {}, {dn_key(spaced): {"description"}}) == []
+
+
+def test_a_missing_container_spelled_two_ways_is_named_once_with_both_objects():
+    client = Containers({MSA: ["msDS-GroupManagedServiceAccount"]})
+    with pytest.raises(GmsaError) as failure:
+        require_rights(client, [plan(None, "New1", path=WEB_TYPED), plan(None, "New2", path=WEB_AD)])
+    assert failure.value.message.startswith(f"The container {WEB_TYPED} does not exist")
+    assert "so New1, New2 cannot be created" in failure.value.message
+    assert client.searches == [WEB_TYPED]
