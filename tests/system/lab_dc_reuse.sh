@@ -22,7 +22,7 @@ run_lab() {  # run_lab [ansible-playbook args]: the role's output in $out, its e
   status=0
   local start=$SECONDS
   out=$(ansible-playbook -v playbooks/lab_dc.yml -e "lab_dc_dir=$lab" -e "lab_dc_netns=$netns" "$@" 2>&1) || status=$?
-  echo "        (run $*: $((SECONDS - start)) s)"
+  echo "        (run $(sed -E 's/(lab_dc_admin_password": ")[^"]*/\1********/' <<<"$*"): $((SECONDS - start)) s)"
 }
 says() { grep -qF -- "$1" <<<"$out"; }
 says_too_short() { says "password is too short"; }
