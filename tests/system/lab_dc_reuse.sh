@@ -6,7 +6,10 @@
 #   2. a DC that is down: check mode leaves it down; a run starts it again;
 #   3. a client file with another mode, a namespace file removed: written again;
 #   4. other settings for the same folder: refused as before, nothing changed;
-#   5. a lower lab_dc_replicas: the replica is stopped and its folder removed; the next run reuses the lab.
+#   5. a lower lab_dc_replicas: the replica is stopped and its folder removed; the next run reuses the lab;
+#   6. another lab_dc_admin_password: one Samba refuses fails with its reason and keeps the old one; an accepted
+#      one is set on the domain (kinit and a module with lab.env's settings bind with it, the old one no longer
+#      works), never shown; the next run reuses the lab.
 # Runs as root, in a throwaway lab (LAB_NETNS with a -r suffix, a temporary folder), removed at the end.
 # Usage: tests/system/lab_dc_reuse.sh   (make system-check runs it with the virtual environment on PATH)
 set -euo pipefail
@@ -19,9 +22,11 @@ run_lab() {  # run_lab [ansible-playbook args]: the role's output in $out, its e
   status=0
   local start=$SECONDS
   out=$(ansible-playbook -v playbooks/lab_dc.yml -e "lab_dc_dir=$lab" -e "lab_dc_netns=$netns" "$@" 2>&1) || status=$?
-  echo "        (run $*: $((SECONDS - start)) s)"
+  echo "        (run $(sed -E 's/(lab_dc_admin_password": ")[^"]*/\1********/' <<<"$*"): $((SECONDS - start)) s)"
 }
 says() { grep -qF -- "$1" <<<"$out"; }
+says_too_short() { says "password is too short"; }
+never_says() { ! grep -qF -- "$1" <<<"$out"; }
 succeeded() { [[ $status -eq 0 ]]; }
 all() {  # all CONDITION...: every one holds
   local condition
@@ -34,6 +39,18 @@ unchanged() { grep -qE 'localhost +: ok=[0-9]+ +changed=0 ' <<<"$out"; }
 down() { ! answers; }
 answers() { ip netns exec "$netns" "$(command -v python3)" roles/lab_dc/files/lab_dc_probe.py dc1.contoso.com 636 "$lab/tls/ca.pem" 2>/dev/null; }
 mode_of() { stat -c %a "$1"; }
+kinit_with() {  # kinit_with PASSWORD: the domain takes it for Administrator (the ticket stays in memory)
+  printf '%s\n' "$1" | KRB5_CONFIG="$lab/krb5.conf" KRB5CCNAME=MEMORY:lab_dc_reuse \
+    ip netns exec "$netns" kinit Administrator@CONTOSO.COM >/dev/null 2>&1
+}
+kinit_refuses() { ! kinit_with "$1"; }
+domain_info_binds() {  # a module, with the connection settings of lab.env, binds and reads the domain
+  (
+    # shellcheck source=/dev/null
+    . "$lab/lab.env"
+    ip netns exec "$netns" ansible localhost -m wincontainers.gmsa.gmsa_domain_info 2>/dev/null | grep -q '"netbios_name": "CONTOSO"'
+  )
+}
 
 run_lab -e lab_dc_replicas=1
 check "a new lab with a replica comes up" test "$status" -eq 0
@@ -84,5 +101,32 @@ check "lab_dc_replicas 0: not reused (a replica to remove)" converged
 check "lab_dc_replicas 0: dc2's folder is gone" test ! -e "$lab/dc2"
 run_lab -e lab_dc_replicas=0
 check "DC1 alone again: reused, nothing changed" all succeeded reused unchanged
+
+# 6. Another admin password for the lab. Samba lets the old one bind over LDAP for a while (its "old password allowed
+#    period", as AD does for NTLM), Kerberos not: kinit tells the old one from the new one.
+old_password='Lab-Admin-Passw0rd!'
+env_before=$(cat "$lab/lab.env")
+short="Sh0$RANDOM"
+run_lab -e lab_dc_replicas=0 -e "{\"lab_dc_admin_password\": \"${short:0:6}\"}"
+check "a password Samba refuses: the run fails with Samba's reason" all converged says_too_short
+check "a password Samba refuses: says what to do" says "scripts/lab-dc down"
+check "a password Samba refuses: never shown" never_says "${short:0:6}"
+check "a password Samba refuses: the domain keeps the old one" kinit_with "$old_password"
+check "a password Samba refuses: lab.env unchanged" test "$(cat "$lab/lab.env")" = "$env_before"
+
+new_password="Changed-$RANDOM-Passw0rd"
+touch -d '2 hours ago' "$lab/admin.ccache"
+before=$(stat -c %Y "$lab/admin.ccache")
+run_lab -e lab_dc_replicas=0 -e "{\"lab_dc_admin_password\": \"$new_password\"}"
+check "another admin password: the run succeeds, not reused, changed" all succeeded converged changed
+check "another admin password: it was refused before the run" says "without the password of lab_dc_admin_password"
+check "another admin password: never shown" never_says "$new_password"
+check "another admin password: lab.env hands it out" grep -qF "GMSA_LDAP_PASSWORD='$new_password'" "$lab/lab.env"
+check "another admin password: kinit takes it" kinit_with "$new_password"
+check "another admin password: kinit refuses the old one" kinit_refuses "$old_password"
+check "another admin password: gmsa_domain_info binds with lab.env's settings" domain_info_binds
+check "another admin password: a fresh administrator ticket" test "$(stat -c %Y "$lab/admin.ccache")" -gt "$before"
+run_lab -e lab_dc_replicas=0 -e "{\"lab_dc_admin_password\": \"$new_password\"}"
+check "another admin password, next run: reused, nothing changed" all succeeded reused unchanged
 
 finish

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,70 @@ def test_replica_dirs_lists_folders_like_find(probe, tmp_path):
     (tmp_path / "dc4").symlink_to(tmp_path / "etc")
     assert probe.replica_dirs(str(tmp_path)) == [str(tmp_path / "dc10"), str(tmp_path / "dc2")]
     assert probe.replica_dirs(str(tmp_path / "missing")) == []
+
+
+ADMIN = {"principal": "Administrator@CONTOSO.COM"}
+
+
+def test_admin_logon_command_kinit_in_the_namespace_ticket_in_memory(probe, tmp_path):
+    krb5_conf = tmp_path / "krb5.conf"
+    krb5_conf.write_text("[libdefaults]\n", encoding="utf-8")
+    spec = {"netns": "lab", "admin": {**ADMIN, "krb5_conf": str(krb5_conf)}, "admin_password": "Secret-1"}
+    argv, environment = probe.admin_logon_command(spec, netns_exists=True)
+    assert argv == ["ip", "netns", "exec", "lab", "kinit", "Administrator@CONTOSO.COM"]
+    assert "Secret-1" not in argv  # the password goes to kinit's stdin, never on a command line
+    assert environment["KRB5_CONFIG"] == str(krb5_conf)
+    assert environment["KRB5CCNAME"].startswith("MEMORY:")  # the probe writes no ticket cache
+
+
+@pytest.mark.parametrize(
+    ("change", "netns_exists"),
+    [
+        ({"admin_password": ""}, True),  # no password given
+        ({"admin": None}, True),  # an older spec
+        ({}, False),  # no namespace yet
+        ({"admin": {**ADMIN, "krb5_conf": "/nonexistent/krb5.conf"}}, True),  # not provisioned yet
+    ],
+)
+def test_admin_logon_command_not_tried_without_a_lab_to_ask(probe, tmp_path, change, netns_exists):
+    krb5_conf = tmp_path / "krb5.conf"
+    krb5_conf.write_text("[libdefaults]\n", encoding="utf-8")
+    spec = {"netns": "lab", "admin": {**ADMIN, "krb5_conf": str(krb5_conf)}, "admin_password": "Secret-1", **change}
+    assert probe.admin_logon_command(spec, netns_exists) is None
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        ({"rc": 0, "stdout": "Password for Administrator@CONTOSO.COM: \n", "stderr": ""}, {"rc": 0, "error": ""}),
+        (
+            {
+                "rc": 1,
+                "stdout": "Password for Administrator@CONTOSO.COM: \n",
+                "stderr": "kinit: Password incorrect while getting initial credentials\n",
+            },
+            {"rc": 1, "error": "kinit: Password incorrect while getting initial credentials"},
+        ),
+        ({"rc": 1, "stdout": "", "stderr": ""}, {"rc": 1, "error": "exit 1 without a message"}),
+        ({"rc": None, "stdout": "", "stderr": "no answer within 4 s"}, {"rc": None, "error": "no answer within 4 s"}),
+    ],
+)
+def test_admin_logon_reports_why_kinit_failed(probe, result, expected):
+    assert probe.admin_logon(result, "Secret-1") == expected
+
+
+def test_admin_logon_masks_the_password(probe):
+    result = {"rc": 1, "stdout": "", "stderr": "kinit: cannot parse 'Secret-1' as a principal\n"}
+    assert probe.admin_logon(result, "Secret-1") == {"rc": 1, "error": "kinit: cannot parse '********' as a principal"}
+
+
+def test_runs_feed_stdin_through_a_pipe_and_time_out(probe):
+    runs = probe.Runs()
+    echo = [sys.executable, "-c", "import sys; print(sys.stdin.read() == 'Secret-1\\n')"]
+    runs.start("echo", echo, stdin="Secret-1")
+    runs.start("plain", [sys.executable, "-c", "import sys; print(repr(sys.stdin.read()))"])
+    runs.start("slow", [sys.executable, "-c", "import time; time.sleep(30)"])
+    assert runs.result("echo")["stdout"] == "True\n"
+    assert runs.result("plain")["stdout"] == "''\n"  # no stdin given: nothing to read, never the terminal
+    assert runs.result("slow", timeout=0.5) == {"rc": None, "stdout": "", "stderr": "no answer within 0.5 s"}
+    assert runs.result("never started", otherwise="no lab")["stderr"] == "no lab"
