@@ -7,6 +7,10 @@
     ad_probe.py dacl DN                  -> {"dacl": hex} the nTSecurityDescriptor read with the SD flags control
                                             asking for the DACL only (MS-ADTS 3.1.1.3.4.1.11)
     ad_probe.py usn                      -> {"highestCommittedUSN": int} from the rootDSE
+    ad_probe.py written-since USN        -> {"highestCommittedUSN": int, "written": [{"dn", "attids"}]}: the objects
+                                            (deleted ones too) of the domain partition and of the configuration's
+                                            CN=Services (KDS root keys) holding attributes this DC wrote itself after
+                                            USN; what it took in by replication from another DC is not a write here
     ad_probe.py schema-guids NAME...     -> {lDAPDisplayName: schemaIDGUID} read from the schema partition
 
 Connection settings come from the GMSA_LDAP_* environment variables the lab writes.
@@ -98,6 +102,47 @@ def usn():
     return {"highestCommittedUSN": int(conn.response[0]["raw_attributes"]["highestCommittedUSN"][0])}
 
 
+SHOW_DELETED = ("1.2.840.113556.1.4.417", True, None)  # LDAP_SERVER_SHOW_DELETED_OID, MS-ADTS 3.1.1.3.4.1.14
+
+
+def written_metadata(blob, since, invocation_id):
+    """The attids (hex) of a replPropertyMetaData value (MS-DRSR 5.167 REPLPROPERTYMETADATA / the blob's ctr of
+    48-byte entries: attid, version, originating time, originating invocation ID, originating USN, local USN)
+    whose change originated on the DC of ``invocation_id`` with a local USN above ``since``."""
+    count = int.from_bytes(blob[8:12], "little")
+    written = []
+    for index in range(count):
+        entry = blob[16 + 48 * index : 64 + 48 * index]
+        attid = int.from_bytes(entry[0:4], "little")
+        originating_invocation = bytes(entry[16:32])
+        local_usn = int.from_bytes(entry[40:48], "little", signed=True)
+        if local_usn > since and originating_invocation == invocation_id:
+            written.append(hex(attid))
+    return written
+
+
+def written_since(since):
+    """What this DC itself wrote after USN ``since``: a task that "wrote nothing" leaves this empty even while the
+    other DCs' changes replicate in (highestCommittedUSN counts those too, so comparing it raced replication)."""
+    conn = connect()
+    attributes = ["highestCommittedUSN", "dsServiceName", "defaultNamingContext", "configurationNamingContext"]
+    conn.search("", "(objectClass=*)", ldap3.BASE, attributes=attributes)
+    root = {key: values[0] for key, values in conn.response[0]["raw_attributes"].items()}
+    conn.search(root["dsServiceName"].decode(), "(objectClass=*)", ldap3.BASE, attributes=["invocationId"])
+    invocation_id = bytes(conn.response[0]["raw_attributes"]["invocationId"][0])
+    written = []
+    for base in (root["defaultNamingContext"].decode(), "CN=Services," + root["configurationNamingContext"].decode()):
+        conn.search(base, f"(uSNChanged>={since + 1})", attributes=["replPropertyMetaData"], controls=[SHOW_DELETED])
+        for entry in conn.response:
+            if entry.get("type") != "searchResEntry":
+                continue
+            blob = entry["raw_attributes"].get("replPropertyMetaData") or [b""]
+            attids = written_metadata(bytes(blob[0]), since, invocation_id) if blob[0] else []
+            if attids:
+                written.append({"dn": entry["dn"], "attids": attids})
+    return {"highestCommittedUSN": int(root["highestCommittedUSN"]), "written": written}
+
+
 def schema_guids(*names):
     conn = connect()
     conn.search("", "(objectClass=*)", ldap3.BASE, attributes=["schemaNamingContext"])
@@ -127,6 +172,8 @@ def main():
         print(json.dumps(dacl(args[0])))
     elif command == "usn":
         print(json.dumps(usn()))
+    elif command == "written-since":
+        print(json.dumps(written_since(int(args[0]))))
     elif command == "schema-guids":
         print(json.dumps(schema_guids(*args)))
     else:

@@ -1,0 +1,55 @@
+"""tests/integration/files/ad_probe.py's reading of replPropertyMetaData, which the "wrote nothing" asserts rest on.
+
+``written-since`` keeps the attributes the DC read wrote itself after a USN and leaves out what replication
+brought in from another DC (the raced highestCommittedUSN comparison it replaces failed a CI run so): a wrong
+reading either hides a write of the module under test or fails a run for another DC's change.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import struct
+import uuid
+from pathlib import Path
+
+import pytest
+
+PROBE = Path(__file__).resolve().parents[2] / "tests" / "integration" / "files" / "ad_probe.py"
+THIS_DC = uuid.UUID("6d25c8d5-b321-4ec8-b6d2-b3ff946a0c42").bytes_le
+OTHER_DC = uuid.UUID("aaf0b353-8024-4282-8adc-fb7abd5adb3a").bytes_le
+
+
+def metadata(*entries: tuple[int, bytes, int]) -> bytes:
+    """A replPropertyMetaData value (version 1) of (attid, originating invocation ID, local USN) entries."""
+    blob = struct.pack("<IIII", 1, 0, len(entries), 0)
+    for attid, invocation, local_usn in entries:
+        blob += struct.pack("<IIQ16sqq", attid, 1, 0, invocation, local_usn, local_usn)
+    return blob
+
+
+@pytest.fixture(scope="module")
+def probe():
+    pytest.importorskip("ldap3")
+    spec = importlib.util.spec_from_file_location("ad_probe", PROBE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_only_this_dcs_writes_after_the_usn_count(probe):
+    blob = metadata(
+        (0x0D, THIS_DC, 4234),  # description, written here after the USN
+        (0x90001, OTHER_DC, 4233),  # replicated in from the other DC after the USN
+        (0x3, THIS_DC, 4100),  # written here before the USN
+        (0x9005E, THIS_DC, 4232),  # at the USN itself: not after it
+    )
+    assert probe.written_metadata(blob, 4232, THIS_DC) == ["0xd"]
+
+
+def test_a_replicated_change_alone_is_no_write(probe):
+    assert probe.written_metadata(metadata((0x0D, OTHER_DC, 5000)), 4232, THIS_DC) == []
+
+
+def test_every_entry_is_read_not_only_the_first(probe):
+    entries = [(attid, THIS_DC, 100 + attid) for attid in range(1, 40)]
+    assert probe.written_metadata(metadata(*entries), 120, THIS_DC) == [hex(attid) for attid in range(21, 40)]
