@@ -6,16 +6,19 @@ cache folder, and puts it first on ``sys.path``.
 
 Shared fixtures live in conftest.py files, nearest the tests that use them: ``contoso`` (the domain of the
 published credential spec example) here, the module harness (``run``, ``fail``, ``warnings``) in
-``plugins/modules/conftest.py``.
+``plugins/modules/conftest.py``; ``load_script`` for the project's scripts that are not in the collection's
+import path (the lab probe, the integration runner, the integration tests' AD reader).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Callable
 
 import pytest
 
@@ -56,3 +59,22 @@ def contoso() -> DomainIdentity:
         guid="56d9b66c-d746-4f87-bd26-26760cfdca2e",
         forest_dns_name="contoso.com",
     )
+
+
+@pytest.fixture(scope="session")
+def load_script() -> Callable[[str], ModuleType]:
+    """Loads a Python file of this repository by its path from the repository root (``"tests/integration/run.py"``)
+    as a module, once per session; a fresh module object per path, not registered in ``sys.modules``."""
+    loaded: dict[str, ModuleType] = {}
+
+    def load(relative_path: str) -> ModuleType:
+        if relative_path not in loaded:
+            path = ROOT / relative_path
+            spec = importlib.util.spec_from_file_location(path.stem, path)
+            assert spec is not None and spec.loader is not None, path
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            loaded[relative_path] = module
+        return loaded[relative_path]
+
+    return load

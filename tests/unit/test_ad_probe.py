@@ -7,14 +7,11 @@ reading either hides a write of the module under test or fails a run for another
 
 from __future__ import annotations
 
-import importlib.util
 import struct
 import uuid
-from pathlib import Path
 
 import pytest
 
-PROBE = Path(__file__).resolve().parents[2] / "tests" / "integration" / "files" / "ad_probe.py"
 THIS_DC = uuid.UUID("6d25c8d5-b321-4ec8-b6d2-b3ff946a0c42").bytes_le
 OTHER_DC = uuid.UUID("aaf0b353-8024-4282-8adc-fb7abd5adb3a").bytes_le
 
@@ -28,12 +25,9 @@ def metadata(*entries: tuple[int, bytes, int]) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def probe():
+def probe(load_script):
     pytest.importorskip("ldap3")
-    spec = importlib.util.spec_from_file_location("ad_probe", PROBE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("tests/integration/files/ad_probe.py")
 
 
 def test_only_this_dcs_writes_after_the_usn_count(probe):

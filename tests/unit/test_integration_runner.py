@@ -6,12 +6,7 @@ send the reader the wrong way, a failure left out would leave them nothing.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
-
-RUNNER = Path(__file__).resolve().parents[2] / "tests" / "integration" / "run.py"
 
 IGNORED_THEN_FAILED = """\
 TASK [gmsa_account : Wait for the bulk task] ****
@@ -41,11 +36,8 @@ gmsa_lab : ok=3 failed=1
 
 
 @pytest.fixture(scope="module")
-def runner():
-    spec = importlib.util.spec_from_file_location("integration_run", RUNNER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def runner(load_script):
+    return load_script("tests/integration/run.py")
 
 
 def test_an_ignored_error_is_left_out_and_the_failure_kept_with_its_task(runner):

@@ -8,21 +8,14 @@ folder: a wrong answer in the "same" direction would skip a step that had work t
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
 
-PROBE = Path(__file__).resolve().parents[2] / "roles" / "lab_dc" / "files" / "lab_dc_state.py"
-
 
 @pytest.fixture(scope="module")
-def probe():
-    spec = importlib.util.spec_from_file_location("lab_dc_state", PROBE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def probe(load_script):
+    return load_script("roles/lab_dc/files/lab_dc_state.py")
 
 
 def test_describe_file_gives_mode_and_the_digest_copy_compares(probe, tmp_path):
