@@ -9,7 +9,8 @@
 #   5. a lower lab_dc_replicas: the replica is stopped and its folder removed; the next run reuses the lab;
 #   6. another lab_dc_admin_password: one Samba refuses fails with its reason and keeps the old one; an accepted
 #      one is set on the domain (kinit and a module with lab.env's settings bind with it, the old one no longer
-#      works), never shown; the next run reuses the lab.
+#      works), never shown; the next run reuses the lab; one with shell specials and non-ASCII letters is set and
+#      handed out by lab.env as written.
 # Runs as root, in a throwaway lab (LAB_NETNS with a -r suffix, a temporary folder), removed at the end.
 # Usage: tests/system/lab_dc_reuse.sh   (make system-check runs it with the virtual environment on PATH)
 set -euo pipefail
@@ -128,5 +129,17 @@ check "another admin password: gmsa_domain_info binds with lab.env's settings" d
 check "another admin password: a fresh administrator ticket" test "$(stat -c %Y "$lab/admin.ccache")" -gt "$before"
 run_lab -e lab_dc_replicas=0 -e "{\"lab_dc_admin_password\": \"$new_password\"}"
 check "another admin password, next run: reused, nothing changed" all succeeded reused unchanged
+
+# A password with shell specials ($NAME, quotes, backslash, backquotes, spaces) and non-ASCII letters: the domain
+# gets it as written (no $HOME expanded in samba-tool's argv) and lab.env, sourced, hands it out as written.
+special_password="It's \$HOME \\ \"q\" \`x\` Pässwörd-$RANDOM"
+printf '%s\n' "$special_password" | python3 -c 'import json, sys; print(json.dumps({"lab_dc_admin_password": sys.stdin.read()[:-1]}))' >"$work/special.json"
+run_lab -e lab_dc_replicas=0 -e "@$work/special.json"
+check "a password with shell specials: the run succeeds" succeeded
+check "a password with shell specials: kinit takes it as written" kinit_with "$special_password"
+check "a password with shell specials: never shown" never_says "Pässwörd"
+check "a password with shell specials: lab.env, sourced, gives it as written" \
+  test "$(. "$lab/lab.env" && printf '%s' "$GMSA_LDAP_PASSWORD")" = "$special_password"
+check "a password with shell specials: gmsa_domain_info binds with lab.env's settings" domain_info_binds
 
 finish
