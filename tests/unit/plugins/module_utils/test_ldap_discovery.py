@@ -5,10 +5,9 @@
 from __future__ import annotations
 
 import random
+import sys
 from collections import Counter
 from pathlib import Path
-
-import sys
 
 import dns.rrset
 import pytest
