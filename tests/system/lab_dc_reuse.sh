@@ -9,7 +9,9 @@
 #   5. a lower lab_dc_replicas: the replica is stopped and its folder removed; the next run reuses the lab;
 #   6. another lab_dc_admin_password: one Samba refuses fails with its reason and keeps the old one; an accepted
 #      one is set on the domain (kinit and a module with lab.env's settings bind with it, the old one no longer
-#      works), never shown; the next run reuses the lab.
+#      works), never shown; the next run reuses the lab; one with shell specials and non-ASCII letters is set and
+#      handed out by lab.env as written;
+#   7. an expired admin password (a lab older than Samba's 42 days): set again, never to expire (as a new lab's).
 # Runs as root, in a throwaway lab (LAB_NETNS with a -r suffix, a temporary folder), removed at the end.
 # Usage: tests/system/lab_dc_reuse.sh   (make system-check runs it with the virtual environment on PATH)
 set -euo pipefail
@@ -44,6 +46,16 @@ kinit_with() {  # kinit_with PASSWORD: the domain takes it for Administrator (th
     ip netns exec "$netns" kinit Administrator@CONTOSO.COM >/dev/null 2>&1
 }
 kinit_refuses() { ! kinit_with "$1"; }
+password_never_expires() {  # userAccountControl of Administrator has DONT_EXPIRE_PASSWORD (0x10000)
+  local uac
+  uac=$(ldbsearch -H "$lab/private/sam.ldb" '(sAMAccountName=Administrator)' userAccountControl 2>/dev/null |
+    sed -n 's/^userAccountControl: //p')
+  [[ -n "$uac" ]] && (( uac & 0x10000 ))
+}
+set_max_password_age() {  # set_max_password_age INTERVALS: the domain's maxPwdAge (negative, 100 ns units)
+  printf 'dn: DC=contoso,DC=com\nchangetype: modify\nreplace: maxPwdAge\nmaxPwdAge: %s\n' "$1" |
+    ldbmodify -H "$lab/private/sam.ldb" >/dev/null
+}
 domain_info_binds() {  # a module, with the connection settings of lab.env, binds and reads the domain
   (
     # shellcheck source=/dev/null
@@ -55,6 +67,7 @@ domain_info_binds() {  # a module, with the connection settings of lab.env, bind
 run_lab -e lab_dc_replicas=1
 check "a new lab with a replica comes up" test "$status" -eq 0
 [[ $status -eq 0 ]] || { printf '%s\n' "$out" | tail -20; exit 1; }
+check "a new lab: Administrator's password never expires (Samba's default is 42 days)" password_never_expires
 
 # 1. Up and matching: reused, nothing changed; the ticket cache is renewed all the same.
 touch -d '2 hours ago' "$lab/admin.ccache"
@@ -128,5 +141,36 @@ check "another admin password: gmsa_domain_info binds with lab.env's settings" d
 check "another admin password: a fresh administrator ticket" test "$(stat -c %Y "$lab/admin.ccache")" -gt "$before"
 run_lab -e lab_dc_replicas=0 -e "{\"lab_dc_admin_password\": \"$new_password\"}"
 check "another admin password, next run: reused, nothing changed" all succeeded reused unchanged
+
+# A password with shell specials ($NAME, quotes, backslash, backquotes, spaces) and non-ASCII letters: the domain
+# gets it as written (no $HOME expanded in samba-tool's argv) and lab.env, sourced, hands it out as written.
+special_password="It's \$HOME \\ \"q\" \`x\` Pässwörd-$RANDOM"
+printf '%s\n' "$special_password" | python3 -c 'import json, sys; print(json.dumps({"lab_dc_admin_password": sys.stdin.read()[:-1]}))' >"$work/special.json"
+run_lab -e lab_dc_replicas=0 -e "@$work/special.json"
+check "a password with shell specials: the run succeeds" succeeded
+check "a password with shell specials: kinit takes it as written" kinit_with "$special_password"
+check "a password with shell specials: never shown" never_says "Pässwörd"
+lab_env_password() {  # what GMSA_LDAP_PASSWORD is once lab.env is sourced
+  # shellcheck source=/dev/null
+  (. "$lab/lab.env" && printf '%s' "$GMSA_LDAP_PASSWORD")
+}
+check "a password with shell specials: lab.env, sourced, gives it as written" \
+  test "$(lab_env_password)" = "$special_password"
+check "a password with shell specials: gmsa_domain_info binds with lab.env's settings" domain_info_binds
+
+# 7. A password past the domain's maximum age (42 days by default; 1 s here, the never-expires flag taken off): the
+#    domain refuses every bind (data 532) and kinit asks for a new password. The run sets it again, never to expire.
+samba-tool user setexpiry Administrator --days=3650 -H "$lab/private/sam.ldb" >/dev/null
+set_max_password_age -10000000
+sleep 2
+check "an expired password: kinit refuses it" kinit_refuses "$special_password"
+run_lab -e lab_dc_replicas=0 -e "@$work/special.json"
+check "an expired password: the run succeeds, not reused, changed" all succeeded converged changed
+check "an expired password: kinit takes it again" kinit_with "$special_password"
+check "an expired password: it never expires now" password_never_expires
+check "an expired password: gmsa_domain_info binds with lab.env's settings" domain_info_binds
+set_max_password_age -36288000000000
+run_lab -e lab_dc_replicas=0 -e "@$work/special.json"
+check "an expired password, next run: reused, nothing changed" all succeeded reused unchanged
 
 finish

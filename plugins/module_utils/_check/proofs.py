@@ -11,7 +11,7 @@ import struct
 from dataclasses import dataclass, field, replace
 
 from .._errors import GmsaError
-from .._ldap import KeytabCredential, LdapClient, gss_message, load_gssapi
+from .._ldap import GSSAPI_INSTALL_HINT, KeytabCredential, LdapClient, gss_message, gssapi_failure, load_gssapi
 from .access import PURGE
 from .findings import ERROR, WARNING, Finding, ok
 from .gmsa import GmsaFacts
@@ -144,7 +144,12 @@ def prove_kerberos(gmsa: GmsaFacts, realm: str, password: bytes | None) -> Findi
         )
     gssapi = load_gssapi()  # imported here: only the Kerberos proof needs it
     if gssapi is None:
-        return Finding(check, ERROR, "The Kerberos proof needs the gssapi Python library.", "pip install gssapi")
+        return Finding(
+            check,
+            ERROR,
+            f"The Kerberos proof needs the gssapi Python library, which {gssapi_failure()}.",
+            GSSAPI_INSTALL_HINT,
+        )
     target = proof_target_spn(gmsa)
     step = f"a TGT as {principal}"
     try:

@@ -40,7 +40,9 @@ from .domain import (
 from .entry import Entry
 from .errors import RESULT_ADVICE, Unreachable, gss_message, short
 from .libraries import (
+    GSSAPI_INSTALL_HINT,
     LDAP3_IMPORT_ERROR,
+    gssapi_failure,
     gssapi_import_error,
     is_gss_error,
     ldap3,
@@ -70,6 +72,7 @@ __all__ = [
     "AUTH_PROTOCOLS",
     "CERT_VALIDATION",
     "DEFAULT_PORTS",
+    "GSSAPI_INSTALL_HINT",
     "LDAP3_IMPORT_ERROR",
     "OPERATION_TIMEOUT",
     "PAGED_RESULTS_OID",
@@ -104,6 +107,7 @@ __all__ = [
     "parent_dn",
     "rdn_of",
     "gss_message",
+    "gssapi_failure",
     "gssapi_import_error",
     "is_gss_error",
     "ldap3",

@@ -21,7 +21,7 @@ from typing import Any
 
 from .._errors import GmsaError
 from .errors import gss_message
-from .libraries import gssapi_import_error, ldap3, load_gssapi
+from .libraries import GSSAPI_INSTALL_HINT, gssapi_failure, ldap3, load_gssapi
 from .options import ConnectionOptions
 
 
@@ -81,9 +81,8 @@ class _KerberosCredential(Credential):
         gssapi = load_gssapi()
         if gssapi is None:
             raise GmsaError(
-                f"{self.purpose} needs the gssapi Python library, which {_import_failure(gssapi_import_error())}.",
-                hint="pip install gssapi (it needs the Kerberos development headers, libkrb5-dev, to build and the "
-                "Kerberos libraries, libgssapi-krb5-2, to load).",
+                f"{self.purpose} needs the gssapi Python library, which {gssapi_failure()}.",
+                hint=GSSAPI_INSTALL_HINT,
             )
         if not self._acquired:
             self._creds = self._acquire(gssapi)
@@ -93,14 +92,6 @@ class _KerberosCredential(Credential):
             # (service host override, authorization id, GSS credentials): ldap3's sasl_gssapi.
             arguments["sasl_credentials"] = (None, None, self._creds)
         return arguments
-
-
-def _import_failure(error: ImportError | None) -> str:
-    """What a failed ``import gssapi`` means: the package is not installed, or it is but does not load (its
-    Kerberos libraries missing)."""
-    if error is None or (isinstance(error, ModuleNotFoundError) and error.name == "gssapi"):
-        return "is not installed"
-    return f"does not load ({error})"
 
 
 class TicketCacheCredential(_KerberosCredential):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._errors import GmsaError
-from .libraries import load_dns, load_gssapi
+from .libraries import GSSAPI_INSTALL_HINT, gssapi_failure, load_dns, load_gssapi
 
 # Any name without a realm: libkrb5 completes it with the default realm (krb5_parse_name).
 _REALMLESS_NAME = "gmsa-realm-probe"
@@ -82,6 +82,12 @@ def domain_controllers(servers: tuple[str, ...], timeout: float) -> tuple[list[s
     """(DCs to try in order, DCs found through DNS): ``servers`` as given, or discovered from the default realm."""
     if servers:
         return list(servers), []
+    if load_gssapi() is None:  # the realm is libkrb5's to tell: without gssapi, there may well be one
+        raise GmsaError(
+            "No server given, and the gssapi Python library, which reads the Kerberos default realm to discover "
+            f"the domain controllers from, {gssapi_failure()}.",
+            hint=f"Set server (GMSA_LDAP_SERVER), or {GSSAPI_INSTALL_HINT}",
+        )
     realm = default_kerberos_realm()
     if not realm:
         raise GmsaError(

@@ -20,9 +20,11 @@ import traceback
 from typing import Any
 
 __all__ = [
+    "GSSAPI_INSTALL_HINT",
     "LDAP3_IMPORT_ERROR",
     "escape_filter_chars",
     "escape_rdn",
+    "gssapi_failure",
     "gssapi_import_error",
     "is_gss_error",
     "ldap3",
@@ -47,6 +49,12 @@ except ImportError:
     LDAP3_IMPORT_ERROR = traceback.format_exc()
 else:
     LDAP3_IMPORT_ERROR = None
+
+# What to do when gssapi is missing or does not load (:func:`gssapi_failure` says which).
+GSSAPI_INSTALL_HINT = (
+    "pip install gssapi (it needs the Kerberos development headers, libkrb5-dev, to build and the Kerberos "
+    "libraries, libgssapi-krb5-2, to load)."
+)
 
 # Optional library -> (the package, or None; the ImportError of its failed import, or None), once per process.
 _OPTIONAL: dict[str, tuple[Any, ImportError | None]] = {}
@@ -75,6 +83,15 @@ def load_gssapi() -> Any:
 def gssapi_import_error() -> ImportError | None:
     """Why gssapi does not import (importing it if not tried yet); None when it loads."""
     return _import_optional("gssapi")[1]
+
+
+def gssapi_failure() -> str:
+    """Why gssapi is not there, as the end of a sentence: "is not installed", or "does not load (<why>)" when it is
+    installed but its Kerberos libraries are missing. Only meaningful when :func:`load_gssapi` returned None."""
+    error = gssapi_import_error()
+    if error is None or (isinstance(error, ModuleNotFoundError) and error.name == "gssapi"):
+        return "is not installed"
+    return f"does not load ({error})"
 
 
 def load_dns() -> Any:

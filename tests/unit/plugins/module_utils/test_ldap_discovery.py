@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from ansible_collections.wincontainers.gmsa.plugins.module_utils._errors import 
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import (
     default_kerberos_realm,
     domain_controllers,
+    libraries,
     srv_targets,
 )
 
@@ -70,6 +72,24 @@ def test_no_server_and_no_realm_says_what_to_set(tmp_path: Path, monkeypatch: py
     with pytest.raises(GmsaError, match="no Kerberos default realm") as raised:
         domain_controllers((), 1)
     assert "GMSA_LDAP_SERVER" in str(raised.value)
+
+
+def test_no_server_and_no_gssapi_says_gssapi_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # krb5.conf has a default realm: only gssapi, which reads it, is missing. The message said "no Kerberos default
+    # realm" before, sending the user to a krb5.conf that is right.
+    conf = tmp_path / "krb5.conf"
+    conf.write_text("[libdefaults]\n    default_realm = CONTOSO.COM\n")
+    use_krb5_conf(monkeypatch, conf)
+    monkeypatch.setattr(libraries, "_OPTIONAL", {})
+    monkeypatch.setitem(sys.modules, "gssapi", None)  # import gssapi: ModuleNotFoundError, as when not installed
+    with pytest.raises(GmsaError) as raised:
+        domain_controllers((), 1)
+    assert raised.value.message == (
+        "No server given, and the gssapi Python library, which reads the Kerberos default realm to discover the "
+        "domain controllers from, is not installed."
+    )
+    assert "GMSA_LDAP_SERVER" in (raised.value.hint or "")
+    assert "pip install gssapi" in (raised.value.hint or "")
 
 
 def test_given_servers_are_tried_as_given() -> None:

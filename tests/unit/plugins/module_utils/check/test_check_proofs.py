@@ -5,13 +5,17 @@
 from __future__ import annotations
 
 import struct
+import sys
+from typing import Any
 
 import pytest
 from ansible_collections.wincontainers.gmsa.plugins.module_utils._check.proofs import (
     current_password,
     kerberos_secret,
     proof_target_spn,
+    prove_kerberos,
 )
+from ansible_collections.wincontainers.gmsa.plugins.module_utils._ldap import libraries
 from ansible_collections.wincontainers.gmsa.tests.unit.plugins.module_utils.check.facts import (
     gmsa,
 )
@@ -51,3 +55,24 @@ def test_proof_target_spn():
     assert proof_target_spn(gmsa()) == "host/webapp01.contoso.com"
     assert proof_target_spn(gmsa(spns=("http/web",))) == "http/web"
     assert proof_target_spn(gmsa(spns=())) is None
+
+
+class _BrokenGssapi:
+    """gssapi installed but its Kerberos library missing: the import fails as the dynamic loader makes it fail."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> None:
+        if fullname == "gssapi":
+            raise ImportError("libgssapi_krb5.so.2: cannot open shared object file: No such file or directory")
+
+
+def test_kerberos_proof_without_a_loading_gssapi_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(libraries, "_OPTIONAL", {})
+    monkeypatch.delitem(sys.modules, "gssapi", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_BrokenGssapi(), *sys.meta_path])
+    finding = prove_kerberos(gmsa(), "CONTOSO.COM", b"retrieved password")
+    assert (finding.id, finding.status) == ("gmsa_kerberos", "error")
+    assert finding.message == (
+        "The Kerberos proof needs the gssapi Python library, which does not load (libgssapi_krb5.so.2: cannot open "
+        "shared object file: No such file or directory)."
+    )
+    assert "pip install gssapi" in finding.remediation
