@@ -37,13 +37,17 @@ def test_only_this_dcs_writes_after_the_usn_count(probe):
         (0x3, THIS_DC, 4100),  # written here before the USN
         (0x9005E, THIS_DC, 4232),  # at the USN itself: not after it
     )
-    assert probe.written_metadata(blob, 4232, THIS_DC) == ["0xd"]
+    assert probe.changed_metadata(blob, 4232, THIS_DC) == (["0xd"], ["0x90001"], 4234)
 
 
 def test_a_replicated_change_alone_is_no_write(probe):
-    assert probe.written_metadata(metadata((0x0D, OTHER_DC, 5000)), 4232, THIS_DC) == []
+    assert probe.changed_metadata(metadata((0x0D, OTHER_DC, 5000)), 4232, THIS_DC) == ([], ["0xd"], 5000)
 
 
 def test_every_entry_is_read_not_only_the_first(probe):
     entries = [(attid, THIS_DC, 100 + attid) for attid in range(1, 40)]
-    assert probe.written_metadata(metadata(*entries), 120, THIS_DC) == [hex(attid) for attid in range(21, 40)]
+    assert probe.changed_metadata(metadata(*entries), 120, THIS_DC) == (
+        [hex(attid) for attid in range(21, 40)],
+        [],
+        139,
+    )

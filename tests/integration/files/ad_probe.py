@@ -10,7 +10,8 @@
     ad_probe.py written-since USN        -> {"highestCommittedUSN": int, "written": [{"dn", "attids"}]}: the objects
                                             (deleted ones too) of the domain partition and of the configuration's
                                             CN=Services (KDS root keys) holding attributes this DC wrote itself after
-                                            USN; what it took in by replication from another DC is not a write here
+                                            USN, or a linked value (member) of after it; what it took in by
+                                            replication from another DC is not a write here
     ad_probe.py schema-guids NAME...     -> {lDAPDisplayName: schemaIDGUID} read from the schema partition
 
 Connection settings come from the GMSA_LDAP_* environment variables the lab writes.
@@ -105,25 +106,33 @@ def usn():
 SHOW_DELETED = ("1.2.840.113556.1.4.417", True, None)  # LDAP_SERVER_SHOW_DELETED_OID, MS-ADTS 3.1.1.3.4.1.14
 
 
-def written_metadata(blob, since, invocation_id):
+def changed_metadata(blob, since, invocation_id):
     """The attids (hex) of a replPropertyMetaData value (MS-DRSR 5.167 REPLPROPERTYMETADATA / the blob's ctr of
-    48-byte entries: attid, version, originating time, originating invocation ID, originating USN, local USN)
-    whose change originated on the DC of ``invocation_id`` with a local USN above ``since``."""
+    48-byte entries: attid, version, originating time, originating invocation ID, originating USN, local USN) with a
+    local USN above ``since``, as (those whose change originated on the DC of ``invocation_id``, the others: taken
+    in by replication, the highest local USN of all entries)."""
     count = int.from_bytes(blob[8:12], "little")
-    written = []
+    here, replicated, latest = [], [], 0
     for index in range(count):
         entry = blob[16 + 48 * index : 64 + 48 * index]
         attid = int.from_bytes(entry[0:4], "little")
         originating_invocation = bytes(entry[16:32])
         local_usn = int.from_bytes(entry[40:48], "little", signed=True)
-        if local_usn > since and originating_invocation == invocation_id:
-            written.append(hex(attid))
-    return written
+        latest = max(latest, local_usn)
+        if local_usn > since:
+            (here if originating_invocation == invocation_id else replicated).append(hex(attid))
+    return here, replicated, latest
 
 
 def written_since(since):
     """What this DC itself wrote after USN ``since``: a task that "wrote nothing" leaves this empty even while the
-    other DCs' changes replicate in (highestCommittedUSN counts those too, so comparing it raced replication)."""
+    other DCs' changes replicate in (highestCommittedUSN counts those too, so comparing it raced replication).
+
+    An object whose last change (uSNChanged) is after every attribute's in replPropertyMetaData last had a linked
+    value changed (a group's member: linked values keep their metadata apart, which LDAP does not show): it counts
+    as written with ``"linked_values": true``, wherever the change came from, so a member written by mistake is not
+    missed (unless an attribute replicated in after it).
+    """
     conn = connect()
     attributes = ["highestCommittedUSN", "dsServiceName", "defaultNamingContext", "configurationNamingContext"]
     conn.search("", "(objectClass=*)", ldap3.BASE, attributes=attributes)
@@ -132,14 +141,18 @@ def written_since(since):
     invocation_id = bytes(conn.response[0]["raw_attributes"]["invocationId"][0])
     written = []
     for base in (root["defaultNamingContext"].decode(), "CN=Services," + root["configurationNamingContext"].decode()):
-        conn.search(base, f"(uSNChanged>={since + 1})", attributes=["replPropertyMetaData"], controls=[SHOW_DELETED])
+        found = ["uSNChanged", "replPropertyMetaData"]
+        conn.search(base, f"(uSNChanged>={since + 1})", attributes=found, controls=[SHOW_DELETED])
         for entry in conn.response:
             if entry.get("type") != "searchResEntry":
                 continue
-            blob = entry["raw_attributes"].get("replPropertyMetaData") or [b""]
-            attids = written_metadata(bytes(blob[0]), since, invocation_id) if blob[0] else []
-            if attids:
-                written.append({"dn": entry["dn"], "attids": attids})
+            raw = entry["raw_attributes"]
+            blob = bytes((raw.get("replPropertyMetaData") or [b""])[0])
+            here, _replicated, latest = changed_metadata(blob, since, invocation_id) if blob else ([], [], 0)
+            if here:
+                written.append({"dn": entry["dn"], "attids": here})
+            elif int(raw["uSNChanged"][0]) > latest:
+                written.append({"dn": entry["dn"], "attids": [], "linked_values": True})
     return {"highestCommittedUSN": int(root["highestCommittedUSN"]), "written": written}
 
 
