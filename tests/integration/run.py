@@ -69,21 +69,29 @@ EXCERPT_CHARS = 4000  # per failed target: the failures' text is cut to this man
 HEADERS = ("TASK [", "RUNNING HANDLER [", "PLAY [", "PLAY RECAP")
 
 
+RESULT_HOST = re.compile(r"^(?:fatal|failed): \[([^\]]+?)(?: -> [^\]]*)?\]")
+RAN_ON = "(not this host's last failure: it ran on, so a rescue caught it or an always section failed after it)"
+
+
 def failures(lines: list[str], keep: int = 3) -> list[str]:
     """The last ``keep`` failures Ansible printed in ``lines`` (one playbook's output), each after its task line.
 
     A task's failure is its output from the first line starting with ``[ERROR]``, ``ERROR!``, ``fatal:`` or
     ``failed:`` (a loop item) up to the next task or play line (ansible-core 2.19 prints ``[ERROR]: ...``, the
     task's source lines, then ``fatal: ...``); one Ansible ended with ``...ignoring`` (``ignore_errors``) is left
-    out. Without any failure, the last 30 lines stand for them (a crash or a signal says why there).
+    out. A failure whose hosts all fail again later is marked with ``RAN_ON``: a failure that is not rescued ends
+    the host's run, so it was rescued (``block``/``rescue``, which Ansible's output does not tell) or an always
+    section failed after it. Without any failure, the last 30 lines stand for them (a crash or a signal says why
+    there).
     """
-    found: list[str] = []
+    units: list[tuple[str, list[str], set[str]]] = []
     task = ""
     unit: list[str] = []
 
     def close() -> None:
         if unit and "...ignoring" not in (text.strip() for text in unit):
-            found.append("\n".join([task, *unit] if task else unit).rstrip())
+            hosts = {match.group(1) for match in map(RESULT_HOST.match, unit) if match}
+            units.append((task, list(unit), hosts))
         unit.clear()
 
     for line in lines:
@@ -93,6 +101,11 @@ def failures(lines: list[str], keep: int = 3) -> list[str]:
         elif unit or line.startswith(FAILURE_STARTS):
             unit.append(line)
     close()
+    found = []
+    for index, (title, text, hosts) in enumerate(units):
+        later = set().union(*(other for _, _, other in units[index + 1 :]))
+        head = [title, RAN_ON] if hosts and hosts <= later else [title]
+        found.append("\n".join([*filter(None, head), *text]).rstrip())
     return found[-keep:] or ["\n".join(lines[-30:])]
 
 

@@ -67,3 +67,43 @@ def test_without_a_failure_the_last_lines_stand_for_it(runner):
     lines = [f"line {number}" for number in range(40)] + ["Killed"]
     found = runner.failures(lines)
     assert found == ["\n".join(lines[-30:])]
+
+
+RESCUED_THEN_FAILED = """\
+TASK [rescued failure] ****
+[ERROR]: Task failed: Action failed: RESCUED-CAUSE
+fatal: [localhost]: FAILED! => {
+    "msg": "RESCUED-CAUSE"
+}
+
+TASK [debug] ****
+ok: [localhost] => {
+    "msg": "recovered"
+}
+
+TASK [real failure] ****
+[ERROR]: Task failed: Action failed: REAL-CAUSE
+fatal: [localhost -> dc1]: FAILED! => {"msg": "REAL-CAUSE"}
+
+PLAY RECAP ****
+localhost : ok=1 failed=1 rescued=1
+"""
+
+
+def test_a_rescued_failure_is_marked_as_not_the_cause(runner):
+    # ansible-core 2.21's output for a block whose rescue caught an assert, then a task that failed (shortened).
+    found = runner.failures(RESCUED_THEN_FAILED.splitlines())
+    assert [text.splitlines()[:2] for text in found] == [
+        ["TASK [rescued failure]", runner.RAN_ON],
+        ["TASK [real failure]", "[ERROR]: Task failed: Action failed: REAL-CAUSE"],
+    ]
+
+
+def test_a_failure_of_another_host_is_not_marked(runner):
+    lines = [
+        "TASK [t : a] ***",
+        'fatal: [h1]: FAILED! => {"n": 1}',
+        "TASK [t : b] ***",
+        'fatal: [h2]: FAILED! => {"n": 2}',
+    ]
+    assert [runner.RAN_ON in text for text in runner.failures(lines)] == [False, False]
