@@ -51,3 +51,16 @@ def test_every_entry_is_read_not_only_the_first(probe):
         [],
         139,
     )
+
+
+def test_what_the_dc_originates_itself_when_taking_in_an_object_is_no_write(probe):
+    # Measured on the lab: a user created on DC2 came into DC1 with cn originated by DC1, in the transaction
+    # (local USN 4231) that took in its other attributes from DC2.
+    blob = metadata((0x0, OTHER_DC, 4231), (0x3, THIS_DC, 4231), (0x90001, OTHER_DC, 4231))
+    assert probe.changed_metadata(blob, 4230, THIS_DC) == ([], ["0x0", "0x3", "0x90001"], 4231)
+
+
+def test_a_logon_stamp_is_no_write_but_a_write_beside_it_is(probe):
+    # A first bind of a fresh user on DC1 wrote lastLogonTimestamp (0x906a0) there, measured on the lab.
+    blob = metadata((0x906A0, THIS_DC, 4234), (0x0D, THIS_DC, 4235))
+    assert probe.changed_metadata(blob, 4233, THIS_DC) == (["0xd"], ["0x906a0"], 4235)

@@ -106,22 +106,33 @@ def usn():
 SHOW_DELETED = ("1.2.840.113556.1.4.417", True, None)  # LDAP_SERVER_SHOW_DELETED_OID, MS-ADTS 3.1.1.3.4.1.14
 
 
+LAST_LOGON_TIMESTAMP = 0x906A0  # lastLogonTimestamp's attid: the DC writes it itself when an account logs on
+
+
 def changed_metadata(blob, since, invocation_id):
     """The attids (hex) of a replPropertyMetaData value (MS-DRSR 5.167 REPLPROPERTYMETADATA / the blob's ctr of
     48-byte entries: attid, version, originating time, originating invocation ID, originating USN, local USN) with a
     local USN above ``since``, as (those whose change originated on the DC of ``invocation_id``, the others: taken
-    in by replication, the highest local USN of all entries)."""
+    in by replication, the highest local USN of all entries).
+
+    Two entries that originated here are no client's write and count as replicated: one with the local USN of a
+    replicated entry (one transaction: Samba originates an object's ``cn`` itself when it takes in the object's
+    creation), and lastLogonTimestamp (a bind of an account that had not logged on for days or ever)."""
     count = int.from_bytes(blob[8:12], "little")
-    here, replicated, latest = [], [], 0
+    entries = []
     for index in range(count):
         entry = blob[16 + 48 * index : 64 + 48 * index]
-        attid = int.from_bytes(entry[0:4], "little")
-        originating_invocation = bytes(entry[16:32])
-        local_usn = int.from_bytes(entry[40:48], "little", signed=True)
-        latest = max(latest, local_usn)
+        local = bytes(entry[16:32]) == invocation_id
+        entries.append(
+            (int.from_bytes(entry[0:4], "little"), local, int.from_bytes(entry[40:48], "little", signed=True))
+        )
+    replicated_usns = {local_usn for _, local, local_usn in entries if not local}
+    here, replicated = [], []
+    for attid, local, local_usn in entries:
         if local_usn > since:
-            (here if originating_invocation == invocation_id else replicated).append(hex(attid))
-    return here, replicated, latest
+            own = local and local_usn not in replicated_usns and attid != LAST_LOGON_TIMESTAMP
+            (here if own else replicated).append(hex(attid))
+    return here, replicated, max((local_usn for _, _, local_usn in entries), default=0)
 
 
 def written_since(since):
