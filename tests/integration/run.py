@@ -103,7 +103,7 @@ def failures(lines: list[str], keep: int = 3) -> list[str]:
     close()
     found = []
     for index, (title, text, hosts) in enumerate(units):
-        later = set().union(*(other for _, _, other in units[index + 1 :]))
+        later = set().union(*(after[2] for after in units[index + 1 :]))
         head = [title, RAN_ON] if hosts and hosts <= later else [title]
         found.append("\n".join([*filter(None, head), *text]).rstrip())
     return found[-keep:] or ["\n".join(lines[-30:])]

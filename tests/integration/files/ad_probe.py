@@ -126,13 +126,13 @@ def changed_metadata(blob, since, invocation_id):
         entries.append(
             (int.from_bytes(entry[0:4], "little"), local, int.from_bytes(entry[40:48], "little", signed=True))
         )
-    replicated_usns = {local_usn for _, local, local_usn in entries if not local}
+    replicated_usns = {local_usn for _attid, local, local_usn in entries if not local}
     here, replicated = [], []
     for attid, local, local_usn in entries:
         if local_usn > since:
             own = local and local_usn not in replicated_usns and attid != LAST_LOGON_TIMESTAMP
             (here if own else replicated).append(hex(attid))
-    return here, replicated, max((local_usn for _, _, local_usn in entries), default=0)
+    return here, replicated, max((entry[2] for entry in entries), default=0)
 
 
 def written_since(since):
